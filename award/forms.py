@@ -1,0 +1,181 @@
+"""The organisers' admin forms: each checks with the same helper its service uses, so a refusal shows next to its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from award.models import AwardClass, Channel, Edition, Membership, Participant
+from award.selectors import UserRole, user_role
+from award.services import Invalid, class_check, edition_check, membership_check, participant_check, user_role_check
+
+
+class InvalidErrorsMixin:
+    """Show a service's Invalid next to the fields it names (elsewhere at the top of the form)."""
+
+    def add_invalid(self, invalid: Invalid) -> None:
+        for name, reasons in invalid.errors.items():
+            field = name if name in self.fields else None  # type: ignore[attr-defined]
+            for reason in reasons:
+                self.add_error(field, reason)  # type: ignore[attr-defined]
+
+
+class EditionForm(InvalidErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["year", "name", "starts_on", "ends_on", "min_contacts_per_channel", "publish_rankings"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        existing = self.instance if self.instance.pk else None
+        year = existing.year if existing else cleaned.get("year")
+        values = {key: cleaned.get(key) for key in ("name", "starts_on", "ends_on", "min_contacts_per_channel")}
+        if year is None or any(value is None for value in values.values()):
+            return cleaned  # the field itself says what is missing
+        if existing is None and Edition.objects.filter(year=year).exists():
+            self.add_error("year", _("There already is an edition of %(year)s.") % {"year": year})
+            return cleaned
+        try:
+            edition_check(year=year, edition=existing, **values)
+        except Invalid as invalid:
+            self.add_invalid(invalid)
+        return cleaned
+
+
+class AwardClassForm(InvalidErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = AwardClass
+        fields = ["edition", "name"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        edition = self.instance.edition if self.instance.pk else cleaned.get("edition")
+        name = cleaned.get("name")
+        if edition is not None and name:
+            try:
+                class_check(edition=edition, name=name, award_class=self.instance if self.instance.pk else None)
+            except Invalid as invalid:
+                self.add_invalid(invalid)
+        return cleaned
+
+
+class ParticipantForm(InvalidErrorsMixin, forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"),
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The channels it offers and is tested on."),
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["edition", "name", "award_class", "channels"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        award_class = self.fields.get("award_class")
+        if self.instance.pk:
+            self.fields["channels"].initial = self.instance.channels
+            if award_class is not None:
+                award_class.queryset = AwardClass.objects.filter(edition_id=self.instance.edition_id)
+        elif award_class is not None:
+            # A new participant may be put in any edition: say which edition each class is of.
+            award_class.queryset = AwardClass.objects.select_related("edition").order_by("-edition__year", "name")
+            award_class.label_from_instance = lambda c: f"{c.name} ({c.edition.year})"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        edition = self.instance.edition if self.instance.pk else cleaned.get("edition")
+        name, award_class = cleaned.get("name"), cleaned.get("award_class")
+        if edition is not None and name and award_class is not None and "channels" not in self.errors:
+            try:
+                participant_check(
+                    edition=edition,
+                    name=name,
+                    award_class=award_class,
+                    channels=cleaned.get("channels", []),
+                    participant=self.instance if self.instance.pk else None,
+                )
+            except Invalid as invalid:
+                self.add_invalid(invalid)
+        return cleaned
+
+
+class MembershipForm(InvalidErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "participant"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        member, participant = cleaned.get("user"), cleaned.get("participant")
+        if member is not None and participant is not None:
+            try:
+                membership_check(member=member, participant=participant)
+            except Invalid as invalid:
+                self.add_invalid(invalid)
+        return cleaned
+
+
+def role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Role"),
+        choices=UserRole.choices,
+        help_text=_("Judges and organisers work in the admin; company users only read their own dashboard."),
+    )
+
+
+class UserCreationWithRoleForm(AdminUserCreationForm):
+    """Django's own form for a new account, and the role it is given (judge unless said otherwise)."""
+
+    role = role_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = UserRole.JUDGE
+
+
+class OrganiserUserChangeForm(InvalidErrorsMixin, UserChangeForm):
+    """What an organiser who is not a superuser may change of an account: no superuser flag, groups or permissions."""
+
+    role = role_field()
+    request_user: Any = None  # set on the class the admin makes for each request
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["role"].initial = user_role(self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role and "role" in self.changed_data:
+            try:
+                user_role_check(account=self.instance, role=role, user=self.request_user)
+            except Invalid as invalid:
+                self.add_invalid(invalid)
+        return cleaned
+
+
+class PublishForm(forms.Form):
+    """The confirmation of a publication: what the organiser reviewed, and whether it corrects the latest one."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    latest = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    correct_latest = forms.BooleanField(label=_("This publication corrects the latest publication of this kind"), required=False)
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("correct_latest"):
+            if not cleaned.get("latest"):
+                self.add_error("correct_latest", _("There is no earlier publication of this kind to correct."))
+            elif not cleaned.get("correction_reason", "").strip():
+                self.add_error("correction_reason", _("Say why the publication corrects the earlier one."))
+        return cleaned

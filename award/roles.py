@@ -1,0 +1,50 @@
+"""The groups of DESIGN.md's roles and what each may do in the admin."""
+
+from __future__ import annotations
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+JUDGES, ORGANISERS = "Judges", "Organisers"
+
+# Judges log and edit their own contacts (the admin limits them to their own)
+# and read the questionnaire; they never see standings (DESIGN.md).
+JUDGE_PERMISSIONS = [
+    "channels_app.add_contact",
+    "channels_app.change_contact",
+    "channels_app.view_contact",
+    "channels_app.view_question",
+    "channels_app.add_judgeconflict",
+    "channels_app.view_judgeconflict",
+]
+ORGANISER_APPS = ("award", "channels_app", "scoring")
+ORGANISER_EXTRA = ["auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group"]
+
+
+def roles_ensure(apps: object = global_apps) -> None:
+    """Create both groups with their permissions; safe to run again."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_config in apps.get_app_configs():
+        historical = apps is not global_apps
+        if historical:
+            # In a migration the app configs are stubs that create_permissions would skip.
+            app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        if historical:
+            app_config.models_module = None
+
+    def permissions(names: list[str]) -> list[object]:
+        found = []
+        for name in names:
+            app_label, codename = name.split(".")
+            found += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        return found
+
+    judges, _ = Group.objects.get_or_create(name=JUDGES)
+    judges.permissions.set(permissions(JUDGE_PERMISSIONS))
+    organisers, _ = Group.objects.get_or_create(name=ORGANISERS)
+    organiser_permissions = list(Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS))
+    # Publications are made by the publish service, never edited (scoring.md §6).
+    organiser_permissions = [p for p in organiser_permissions if p.codename not in ("change_publication", "delete_publication")]
+    organisers.permissions.set(organiser_permissions + permissions(ORGANISER_EXTRA))

@@ -1,0 +1,494 @@
+"""The judges' workplace: logging contacts; and the organisers' view of every contact.
+
+A judge sees and edits only their own contacts, until the final publication.
+Every write goes through channels_app.services, the same as the import.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from award.admin import ReadOnlyMixin
+from award.models import Channel, Edition, Participant
+from award.roles import JUDGES
+from channels_app.admin_upload import upload_path
+from channels_app.forms import (
+    STATUS_BUTTONS,
+    ChannelChoiceForm,
+    ContactForm,
+    ParticipantAutocomplete,
+    QuestionForm,
+    VoidForm,
+    current_edition,
+)
+from channels_app.models import Answer, Contact, ContactStatus, JudgeConflict, Question
+from channels_app.selectors import edition_questionnaire
+from channels_app.services import (
+    ContactInvalid,
+    conflict_declare,
+    conflict_withdraw,
+    contact_record,
+    contact_void,
+    edition_is_final,
+    question_remove,
+    question_upsert,
+    user_is_organiser,
+)
+
+
+def is_organiser(request: HttpRequest) -> bool:
+    return user_is_organiser(request.user)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """Questionnaires: judges read them; organisers edit them through question_upsert."""
+
+    form = QuestionForm
+    list_display = ["edition", "channel", "position", "area", "key", "text", "max_points", "counts"]
+    list_display_links = ["key", "text"]
+    list_filter = ["edition", "channel", "area", "counts"]
+    list_select_related = ["edition"]
+    ordering = ["-edition__year", "channel", "position", "pk"]
+    search_fields = ["key", "text", "area"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_organiser(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        return is_organiser(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        return is_organiser(request) and (obj is None or not obj.answers.exists())
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
+        return ["edition", "channel", "key"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Question, form: QuestionForm, change: bool) -> None:
+        question, _outcome = question_upsert(
+            edition=obj.edition,
+            channel=obj.channel,
+            key=obj.key,
+            text=obj.text,
+            area=obj.area,
+            max_points=obj.max_points,
+            counts=obj.counts,
+            position=obj.position,
+            user=request.user,
+            source="admin",
+        )
+        obj.pk = question.pk
+        obj._state.adding = False
+        if form.rescores:
+            messages.warning(
+                request,
+                _("The scores of %(n)s contacts were recomputed and the edition is being rescored.") % {"n": form.rescores},
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Question) -> None:
+        question_remove(question=obj, user=request.user, source="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        for question in queryset:
+            question_remove(question=question, user=request.user, source="admin")
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return None  # question_upsert keeps the history
+
+    log_change = log_deletion = log_addition
+
+
+class AnswerInline(ReadOnlyMixin, admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "points"]
+    readonly_fields = fields
+
+
+class ClassFilter(admin.SimpleListFilter):
+    title = gettext_lazy("class")
+    parameter_name = "class"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from award.models import AwardClass
+
+        return [
+            (str(c.pk), f"{c.name} ({c.edition.year})")
+            for c in AwardClass.objects.select_related("edition").order_by("-edition__year", "name")
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+        return queryset.filter(participant__award_class_id=self.value()) if self.value() else queryset
+
+
+class MonthFilter(admin.SimpleListFilter):
+    """The months the editions run; unlike date_hierarchy it never scans the contacts to list them."""
+
+    title = gettext_lazy("month")
+    parameter_name = "month"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        bounds = Edition.objects.aggregate(first=Min("starts_on"), last=Max("ends_on"))
+        if bounds["first"] is None:
+            return []
+        months, year, month = [], bounds["first"].year, bounds["first"].month
+        while (year, month) <= (bounds["last"].year, bounds["last"].month):
+            months.append((f"{year}-{month:02d}", formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months[::-1]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+        if not self.value():
+            return queryset
+        try:
+            year, month = (int(part) for part in self.value().split("-"))
+            start = timezone.make_aware(datetime(year, month, 1))
+        except ValueError:
+            return queryset.none()
+        end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+        return queryset.filter(happened_at__gte=start, happened_at__lt=end)
+
+
+class JudgeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("judge")
+    parameter_name = "judge"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from django.contrib.auth import get_user_model
+
+        judges = get_user_model().objects.filter(groups__name=JUDGES).order_by("username")
+        return [(str(judge.pk), judge.get_username()) for judge in judges]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+        return queryset.filter(judge_id=self.value()) if self.value() else queryset
+
+
+class ParticipantFilter(admin.SimpleListFilter):
+    title = gettext_lazy("participant")
+    parameter_name = "participant"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        participants = Participant.objects.select_related("edition").order_by("-edition__year", "name")
+        edition = request.GET.get("edition__id__exact")
+        if edition:
+            participants = participants.filter(edition_id=edition)
+        return [(str(p.pk), f"{p.name} ({p.edition.year})") for p in participants]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+        return queryset.filter(participant_id=self.value()) if self.value() else queryset
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    form = ContactForm
+    change_form_template = "admin/channels_app/contact/change_form.html"
+    change_list_template = "admin/channels_app/contact/change_list.html"
+    list_display = [
+        "ref",
+        "happened_at",
+        "participant",
+        "channel",
+        "judge",
+        "answered",
+        "handled_by",
+        "status",
+        "voided",
+        "score",
+    ]
+    list_select_related = ["participant", "judge"]
+    search_fields = ["ref", "participant__name", "comment"]
+    show_full_result_count = False  # no second COUNT(*) over 100,000 contacts
+    list_per_page = 50
+    actions = ["void_contacts"]
+
+    # Who may do what -----------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
+        contacts = super().get_queryset(request)
+        # DESIGN.md: a judge never sees another judge's contacts.
+        return contacts if is_organiser(request) else contacts.filter(judge=request.user)
+
+    def _own_or_organiser(self, request: HttpRequest, obj: Contact | None) -> bool:
+        return obj is None or is_organiser(request) or obj.judge_id == request.user.pk
+
+    def has_view_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        return self._own_or_organiser(request, obj) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        if not (self._own_or_organiser(request, obj) and super().has_change_permission(request, obj)):
+            return False
+        # Locked after the final publication, for everyone but organisers (who give a reason).
+        return obj is None or is_organiser(request) or not edition_is_final(edition=obj.edition)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        return False  # submitted contacts are voided, never deleted
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        # None of these lists its choices by scanning the contacts: the page stays fast at 100,000.
+        filters: list[Any] = ["edition", ClassFilter, ParticipantFilter, "channel"]
+        if is_organiser(request):
+            filters.append(JudgeFilter)
+        return [*filters, MonthFilter, "answered", "handled_by", "status", "voided"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return super().get_actions(request) if is_organiser(request) else {}
+
+    # Logging a contact -----------------------------------------------------------------
+
+    def _edition_and_channel(self, request: HttpRequest, obj: Contact | None) -> tuple[Edition | None, str | None]:
+        if obj is not None:
+            return obj.edition, obj.channel
+        edition = Edition.objects.filter(pk=request.GET.get("edition") or 0).first()
+        channel = request.GET.get("channel")
+        return edition, channel if channel in Channel.values else None
+
+    def get_form(self, request: HttpRequest, obj: Contact | None = None, change: bool = False, **kwargs: Any) -> Any:
+        edition, channel = self._edition_and_channel(request, obj)
+        status = next((status for button, status in STATUS_BUTTONS.items() if button in request.POST), None)
+        if status is None:
+            status = obj.status if obj is not None else ContactStatus.SUBMITTED
+        autocomplete_url = (
+            reverse("admin:channels_app_contact_participants") + "?" + urlencode({"edition": edition.pk, "channel": channel})
+        )
+        attributes = {
+            "edition": edition,
+            "channel": channel,
+            "judge": obj.judge if obj is not None else request.user,
+            "user": request.user,
+            "status": status,
+            "questionnaire": edition_questionnaire(edition=edition),
+            "locked": obj is not None and edition_is_final(edition=edition),
+        }
+        kwargs["fields"] = None
+        form = super().get_form(request, obj, change, **kwargs)
+        form = type("BoundContactForm", (form,), attributes)
+        form.base_fields["participant"].widget = ParticipantAutocomplete(url=autocomplete_url, admin_site=self.admin_site)
+        return form
+
+    def get_fieldsets(self, request: HttpRequest, obj: Contact | None = None) -> list[Any]:
+        instance_form = self._get_form_for_get_fields(request, obj)()
+        main = ["participant", "happened_at", "answered", "wait"]
+        if "handled_by" in instance_form.fields:
+            main.append("handled_by")
+        main.append("comment")
+        if "reason" in instance_form.fields:
+            main.append("reason")
+        return [(None, {"fields": main}), *((area, {"fields": fields}) for area, fields in instance_form.areas())]
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        edition, channel = self._edition_and_channel(request, None)
+        if edition is None or channel is None:
+            return self._choose_channel(request)
+        if channel not in edition_questionnaire(edition=edition):
+            messages.error(
+                request,
+                _("%(edition)s has no questionnaire for %(channel)s.") % {"edition": edition, "channel": Channel(channel).label},
+            )
+            return self._choose_channel(request)
+        context = {"edition": edition, "channel_label": Channel(channel).label, **(extra_context or {})}
+        return super().add_view(request, form_url, context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        contact = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if contact is not None:
+            context |= {"edition": contact.edition, "channel_label": contact.get_channel_display(), "contact": contact}
+        return super().change_view(request, object_id, form_url, context)
+
+    def _choose_channel(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        # Submitted by GET to this same page, which then shows the channel's questionnaire.
+        form = ChannelChoiceForm(initial={"edition": current_edition(), "channel": request.GET.get("channel")})
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Log a contact")}
+        return TemplateResponse(request, "admin/channels_app/contact/choose_channel.html", context)
+
+    def save_model(self, request: HttpRequest, obj: Contact, form: ContactForm, change: bool) -> None:
+        contact, _outcome = contact_record(
+            edition=form.edition,
+            data=form.contact_input,
+            ref=obj.ref if change else "",
+            user=request.user,
+            source="admin",
+            reason=form.cleaned_data.get("reason", ""),
+        )
+        obj.pk, obj.ref, obj.score, obj.status = contact.pk, contact.ref, contact.score, contact.status
+        obj._state.adding = False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # the answers were written by contact_record
+
+    def _saved_message(self, request: HttpRequest, obj: Contact) -> None:
+        score = formats.number_format(obj.score, 1)
+        if obj.status == ContactStatus.DRAFT:
+            text = _("Contact %(ref)s saved as a draft: it counts nowhere until you submit it. Its score would be %(score)s.")
+        else:
+            text = _("Contact %(ref)s submitted. Its score is %(score)s.")
+        messages.success(request, text % {"ref": obj.ref, "score": score})
+
+    def response_add(self, request: HttpRequest, obj: Contact, post_url_continue: str | None = None) -> HttpResponse:
+        self._saved_message(request, obj)
+        if "_submit_another" in request.POST:
+            return HttpResponseRedirect(f"{request.path}?{urlencode({'edition': obj.edition_id, 'channel': obj.channel})}")
+        return HttpResponseRedirect(reverse("admin:channels_app_contact_change", args=[obj.pk]))
+
+    def response_change(self, request: HttpRequest, obj: Contact) -> HttpResponse:
+        self._saved_message(request, obj)
+        if "_submit_another" in request.POST:
+            url = reverse("admin:channels_app_contact_add") + "?" + urlencode({"edition": obj.edition_id, "channel": obj.channel})
+            return HttpResponseRedirect(url)
+        return HttpResponseRedirect(reverse("admin:channels_app_contact_change", args=[obj.pk]))
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return None  # the contact's history (ChangeRecord) already says it
+
+    log_change = log_addition
+
+    # Participants for the autocomplete ---------------------------------------------------
+
+    def get_urls(self) -> list[Any]:
+        urls = [
+            path("participants/", self.admin_site.admin_view(self.participants_view), name="channels_app_contact_participants"),
+            upload_path(self),
+        ]
+        return urls + super().get_urls()
+
+    def participants_view(self, request: HttpRequest) -> JsonResponse:
+        """select2's JSON: the edition's participants offering the channel, without the judge's conflicts."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        participants = Participant.objects.filter(
+            edition_id=request.GET.get("edition") or 0, offered_channels__channel=request.GET.get("channel", "")
+        ).exclude(conflicts__judge=request.user)
+        term = request.GET.get("term", "").strip()
+        if term:
+            participants = participants.filter(name__icontains=term)
+        page = max(int(request.GET.get("page", "1") or 1), 1) if request.GET.get("page", "1").isdigit() else 1
+        size = 20
+        rows = list(participants.order_by("name").values("pk", "name")[(page - 1) * size : page * size + 1])
+        return JsonResponse(
+            {
+                "results": [{"id": str(row["pk"]), "text": row["name"]} for row in rows[:size]],
+                "pagination": {"more": len(rows) > size},
+            }
+        )
+
+    # The judge's progress -----------------------------------------------------------------
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        context = dict(extra_context or {})
+        context["progress"] = self._progress(request)
+        context["log_url"] = reverse("admin:channels_app_contact_add")
+        context["upload_url"] = reverse("admin:channels_app_contact_upload") if is_organiser(request) else None
+        return super().changelist_view(request, context)
+
+    def _progress(self, request: HttpRequest) -> dict[str, Any] | None:
+        """The logged-in user's own contacts: this week, per channel, drafts not yet submitted."""
+        edition = current_edition()
+        if edition is None:
+            return None
+        own = Contact.objects.filter(edition=edition, judge=request.user)
+        week_start = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+        submitted = Q(status=ContactStatus.SUBMITTED, voided=False)
+        totals = own.aggregate(
+            this_week=Count("pk", filter=submitted & Q(happened_at__date__gte=week_start)),
+            submitted=Count("pk", filter=submitted),
+            drafts=Count("pk", filter=Q(status=ContactStatus.DRAFT)),
+        )
+        per_channel = dict(own.filter(submitted).values_list("channel").annotate(n=Count("pk")).order_by())
+        return {
+            "edition": edition,
+            "channels": [(label, per_channel.get(code, 0)) for code, label in Channel.choices],
+            **totals,
+        }
+
+    # Voiding -----------------------------------------------------------------------------
+
+    @admin.action(description=gettext_lazy("Void the selected contacts, with a reason"))
+    def void_contacts(self, request: HttpRequest, contacts: QuerySet[Contact]) -> HttpResponse | None:
+        form = VoidForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            voided, refused = 0, []
+            for contact in contacts.select_related("edition"):
+                try:
+                    contact_void(contact=contact, reason=form.cleaned_data["reason"], user=request.user, source="admin")
+                    voided += 1
+                except ContactInvalid as invalid:
+                    refused.append(f"{contact.ref}: {' '.join(str(r) for rs in invalid.errors.values() for r in rs)}")
+            messages.success(request, _("%(n)s contacts voided.") % {"n": voided})
+            for line in refused:
+                messages.error(request, line)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "contacts": contacts.select_related("participant"),
+            "form": form,
+            "title": _("Void contacts"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/channels_app/contact/void.html", context)
+
+
+@admin.register(JudgeConflict)
+class JudgeConflictAdmin(admin.ModelAdmin):
+    """Declared conflicts of interest: a judge declares their own; organisers see and manage all."""
+
+    list_display = ["judge", "participant", "reason", "declared_at"]
+    list_select_related = ["judge", "participant", "participant__edition"]
+    list_filter = ["participant__edition"]
+    search_fields = ["participant__name", "judge__username"]
+    autocomplete_fields: list[str] = []
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[JudgeConflict]:
+        conflicts = super().get_queryset(request)
+        return conflicts if is_organiser(request) else conflicts.filter(judge=request.user)
+
+    def get_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> list[str]:
+        return ["judge", "participant", "reason"] if is_organiser(request) else ["participant", "reason"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> list[str]:
+        return ["judge", "participant", "reason"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "participant":
+            kwargs["queryset"] = Participant.objects.select_related("edition").order_by("-edition__year", "name")
+        if db_field.name == "judge":
+            from django.contrib.auth import get_user_model
+
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name="Judges").order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: JudgeConflict | None = None) -> bool:
+        return False  # declared once; withdrawn by an organiser
+
+    def has_delete_permission(self, request: HttpRequest, obj: JudgeConflict | None = None) -> bool:
+        return is_organiser(request) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: JudgeConflict, form: Any, change: bool) -> None:
+        judge = obj.judge if is_organiser(request) else request.user
+        conflict = conflict_declare(
+            judge=judge, participant=obj.participant, reason=obj.reason, user=request.user, source="admin"
+        )
+        obj.pk, obj.judge = conflict.pk, judge
+
+    def delete_model(self, request: HttpRequest, obj: JudgeConflict) -> None:
+        conflict_withdraw(conflict=obj, user=request.user, source="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[JudgeConflict]) -> None:
+        for conflict in queryset:
+            conflict_withdraw(conflict=conflict, user=request.user, source="admin")

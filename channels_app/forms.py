@@ -1,0 +1,242 @@
+"""The judge's contact form: the channel's questionnaire, checked by the same service as the import."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from award.models import Channel, Edition, Participant
+from channels_app.models import BOT_CHANNELS, Contact, ContactStatus, HandledBy, Question
+from channels_app.selectors import contact_answers
+from channels_app.services import ContactInput, ContactInvalid, contact_clean, question_check
+
+WAIT = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+)\s*$")
+
+
+def parse_wait(text: str) -> int | None:
+    """Seconds from "270", "4:30" or "1:04:30"; None for an empty field; ValueError otherwise."""
+    if not text.strip():
+        return None
+    parts = [int(part) for part in text.strip().split(":")] if WAIT.match(text) else []
+    if not parts or len(parts) > 3 or any(part >= 60 for part in parts[1:]):
+        raise ValueError(text)
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+def format_wait(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{rest:02d}" if hours else f"{minutes}:{rest:02d}"
+
+
+class ParticipantAutocomplete(AutocompleteSelect):
+    """The admin's autocomplete, asking our endpoint for the edition's participants in one channel."""
+
+    def __init__(self, *, url: str, **kwargs: Any) -> None:
+        super().__init__(Contact._meta.get_field("participant"), **kwargs)
+        self.url = url
+
+    def get_url(self) -> str:
+        return self.url
+
+
+def question_field_name(question: Question) -> str:
+    return f"q_{question.key}"
+
+
+class ContactForm(forms.ModelForm):
+    """One contact with its answers; clean() runs channels_app.services.contact_clean."""
+
+    wait = forms.CharField(
+        label=gettext_lazy("Wait"),
+        required=False,
+        help_text=gettext_lazy("Seconds, or minutes:seconds such as 4:30."),
+        widget=forms.TextInput(attrs={"size": 10, "inputmode": "numeric"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for this change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required after the final results are published."),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["participant", "happened_at", "answered", "handled_by", "comment"]
+        field_classes = {"happened_at": forms.SplitDateTimeField}
+        widgets = {"happened_at": AdminSplitDateTime, "comment": forms.Textarea(attrs={"rows": 3})}
+
+    # Set by ContactAdmin.get_form for the request at hand.
+    edition: Edition
+    channel: str
+    judge: Any
+    user: Any
+    status: str
+    questionnaire: dict[str, list[Question]]
+    locked: bool = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = self.questionnaire.get(self.channel, [])
+        participants = Participant.objects.filter(edition=self.edition, offered_channels__channel=self.channel)
+        if self.instance.pk is None:
+            # A judge cannot pick a participant they declared a conflict with.
+            participants = participants.exclude(conflicts__judge=self.judge)
+        self.fields["participant"].queryset = participants.order_by("name")
+        self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["answered"].initial = True
+        if self.channel in BOT_CHANNELS:
+            self.fields["handled_by"].choices = [("", "---------"), *HandledBy.choices]
+            self.fields["handled_by"].help_text = _(
+                "Who answered: an agent, a chatbot, or a chatbot that handed over to an agent."
+            )
+        else:
+            del self.fields["handled_by"]  # scoring.md: always an agent outside chat and Messenger
+        if not self.locked:
+            del self.fields["reason"]
+        answers = contact_answers(contact=self.instance) if self.instance.pk else {}
+        if self.instance.pk:
+            self.fields["wait"].initial = format_wait(self.instance.wait_seconds)
+        for question in self.questions:
+            label = question.text if question.counts else _("%(text)s (does not count)") % {"text": question.text}
+            self.fields[question_field_name(question)] = forms.TypedChoiceField(
+                label=label,
+                choices=[("", _("N/A")), *((str(n), str(n)) for n in range(question.max_points + 1))],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=answers.get(question.key),
+                help_text=_("0 to %(max)s points") % {"max": question.max_points},
+            )
+
+    def areas(self) -> list[tuple[str, list[str]]]:
+        """The questionnaire's fields grouped by performance area, in questionnaire order."""
+        grouped: dict[str, list[str]] = {}
+        for question in self.questions:
+            grouped.setdefault(question.area, []).append(question_field_name(question))
+        return list(grouped.items())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            wait_seconds = parse_wait(cleaned.get("wait") or "")
+        except ValueError:
+            self.add_error("wait", _("Give the wait in seconds (270) or minutes:seconds (4:30)."))
+            return cleaned
+        answered = bool(cleaned.get("answered"))
+        handled_by = cleaned.get("handled_by", HandledBy.AGENT if answered else "") or ""
+        if self.channel not in BOT_CHANNELS:
+            handled_by = HandledBy.AGENT if answered else ""
+        self.contact_input = ContactInput(
+            participant=cleaned.get("participant"),
+            channel=self.channel,
+            judge=self.judge,
+            happened_at=cleaned.get("happened_at"),
+            answered=answered,
+            wait_seconds=wait_seconds,
+            handled_by=handled_by,
+            comment=cleaned.get("comment", ""),
+            # Passed on as entered: the service says what an unanswered contact may not have.
+            answers={q.key: cleaned.get(question_field_name(q)) for q in self.questions},
+            status=self.status,
+            voided=self.instance.voided,
+            void_reason=self.instance.void_reason,
+        )
+        if self.errors:
+            return cleaned
+        if self.locked and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("The final results are published: give a reason for this change."))
+            return cleaned
+        try:
+            contact_clean(edition=self.edition, data=self.contact_input, questionnaire=self.questionnaire)
+        except ContactInvalid as invalid:
+            for name, reasons in invalid.errors.items():
+                for reason in reasons:
+                    self.add_error(self._field_for(name), reason)
+        return cleaned
+
+    def _field_for(self, name: str) -> str | None:
+        """The form field that shows the service's error about `name`."""
+        if "." in name:
+            return f"q_{name.split('.', 1)[1]}"
+        mapping = {
+            "wait_seconds": "wait",
+            "judge": "participant",
+            "channel": None,
+            "status": None,
+            "void_reason": None,
+            "__all__": None,
+        }
+        name = mapping.get(name, name)
+        return name if name in self.fields else None
+
+
+class QuestionForm(forms.ModelForm):
+    """A question; changing what it is worth after contacts were scored asks for a confirmation first."""
+
+    confirm_rescore = forms.BooleanField(
+        label=gettext_lazy("Yes, recompute the scores"),
+        required=False,
+        help_text=gettext_lazy("Shown when the change recomputes the scores of contacts already logged."),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["edition", "channel", "key", "text", "area", "max_points", "counts", "position"]
+
+    rescores = 0
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        changed = {name for name in ("max_points", "counts") if cleaned.get(name) != getattr(self.instance, name)}
+        answered = Contact.objects.filter(answers__question=self.instance).distinct().count() if changed else 0
+        if answered and not cleaned.get("confirm_rescore"):
+            raise forms.ValidationError(
+                _(
+                    "Changing the maximum or whether the question counts recomputes the scores of %(n)s contacts "
+                    "and rescores the edition. Tick the box to confirm."
+                )
+                % {"n": answered}
+            )
+        self.rescores = answered
+        values = {name: cleaned.get(name) for name in ("text", "area", "max_points", "counts", "position")}
+        for name, reasons in question_check(question=self.instance, **values).items():
+            for reason in reasons:
+                self.add_error(name if name in self.fields else None, reason)
+        return cleaned
+
+
+class ChannelChoiceForm(forms.Form):
+    """Step one of logging a contact: which edition and which channel."""
+
+    edition = forms.ModelChoiceField(label=gettext_lazy("Edition"), queryset=Edition.objects.order_by("-year"), empty_label=None)
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices, widget=forms.RadioSelect)
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for voiding"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def current_edition() -> Edition | None:
+    """The edition running today, else the newest."""
+    today = timezone.localdate()
+    return (
+        Edition.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("-year").first()
+        or Edition.objects.order_by("-year").first()
+    )
+
+
+STATUS_BUTTONS = {"_draft": ContactStatus.DRAFT, "_submit": ContactStatus.SUBMITTED, "_submit_another": ContactStatus.SUBMITTED}

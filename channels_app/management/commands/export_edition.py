@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from award.models import Edition
+from channels_app.bundle import export_edition
+
+
+class Command(BaseCommand):
+    help = "Write an edition's bundle (edition.json, participants.csv, contacts.csv) to a folder."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("year", type=int)
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, year: int, path: Path, **options: Any) -> None:
+        edition = Edition.objects.filter(year=year).first()
+        if edition is None:
+            raise CommandError(f"No edition {year}.")
+        if path.exists() and not path.is_dir():
+            raise CommandError(f"{path} is a file: give a folder to write the bundle into.")
+        for written in export_edition(edition=edition, path=path):
+            self.stdout.write(str(written))

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from award.models import Edition
+from scoring.services import edition_rescore
+
+
+class Command(BaseCommand):
+    help = "Rescore an edition now, in full and synchronously."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("year", type=int)
+
+    def handle(self, *args: Any, year: int, **options: Any) -> None:
+        edition = Edition.objects.filter(year=year).first()
+        if edition is None:
+            raise CommandError(f"No edition {year}.")
+        started = time.perf_counter()
+        state = edition_rescore(edition_id=edition.pk, force=True)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"Rescored {year} at data version {state.scored_version} in {elapsed:.3f} s.")

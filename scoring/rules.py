@@ -1,0 +1,164 @@
+"""The scoring rules of spec/scoring.md as pure functions of plain values.
+
+No ORM here: these functions are the reference that the database path
+(scoring.services) is checked against, and they are what verify_publication
+uses to recompute a publication from the raw answers.
+
+Every score is kept exact. A 4-decimal score is a Decimal in the API of this
+module and an integer number of ten-thousandths ("units") inside it, so means
+and roundings never go through binary floating point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CHANNELS = ("phone", "email", "chat", "messenger")
+BOT_HANDLERS = frozenset({"bot", "bot_to_agent"})
+UNITS = 10_000  # ten-thousandths of a percentage point: 4 decimals
+FOUR_PLACES = Decimal("0.0001")
+ONE_PLACE = Decimal("0.1")
+
+
+class NoCountedAnswer(ValueError):
+    """scoring.md §1: an answered contact needs at least one counted question answered."""
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    points: int | None  # None is N/A
+    max_points: int
+    counts: bool
+
+
+@dataclass(frozen=True)
+class ContactValue:
+    score: Decimal
+    answered: bool
+    handled_by: str = "agent"
+
+
+@dataclass(frozen=True)
+class ChannelScore:
+    contacts: int
+    unanswered: int
+    total: Decimal | None
+    answered: Decimal | None
+    bot_share: Decimal | None  # percent of answered contacts, chat and messenger only
+    qualified: bool
+
+
+@dataclass(frozen=True)
+class OverallScore:
+    contacts: int
+    overall: Decimal | None
+    qualified: bool
+
+
+def divide_half_up(numerator: int, denominator: int) -> int:
+    """Integer quotient rounded half-up, for numerator >= 0 and denominator > 0."""
+    if numerator < 0 or denominator <= 0:
+        raise ValueError("divide_half_up needs numerator >= 0 and denominator > 0")
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def to_units(score: Decimal) -> int:
+    units = Decimal(score) * UNITS
+    if units != units.to_integral_value():
+        raise ValueError(f"{score} has more than 4 decimals")
+    return int(units)
+
+
+def from_units(units: int) -> Decimal:
+    return (Decimal(units) / UNITS).quantize(FOUR_PLACES)
+
+
+def round4(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def contact_score(*, answered: bool, answers: Iterable[AnswerValue]) -> Decimal:
+    """scoring.md §1, for a counted contact."""
+    if not answered:
+        return from_units(0)  # §1: an unanswered contact scores 0
+    points = possible = 0
+    for answer in answers:
+        if answer.counts and answer.points is not None:
+            points += answer.points
+            possible += answer.max_points
+    if possible == 0:
+        raise NoCountedAnswer("an answered contact needs at least one counted question answered")
+    return from_units(divide_half_up(100 * UNITS * points, possible))
+
+
+def mean(scores: Sequence[Decimal]) -> Decimal | None:
+    """Mean of 4-decimal scores, rounded half-up to 4 decimals; None for no scores."""
+    if not scores:
+        return None
+    return mean_of_units(sum(to_units(score) for score in scores), len(scores))
+
+
+def mean_of_units(total_units: int, count: int) -> Decimal | None:
+    """The mean that the database path computes from SUM(units) and COUNT(*)."""
+    if count == 0:
+        return None
+    return from_units(divide_half_up(total_units, count))
+
+
+def channel_score(contacts: Sequence[ContactValue], *, min_contacts: int) -> ChannelScore:
+    """scoring.md §2, over the counted contacts of one participant in one channel."""
+    answered = [contact for contact in contacts if contact.answered]
+    bots = sum(1 for contact in answered if contact.handled_by in BOT_HANDLERS)
+    return ChannelScore(
+        contacts=len(contacts),
+        unanswered=len(contacts) - len(answered),
+        total=mean([contact.score for contact in contacts]),
+        answered=mean([contact.score for contact in answered]),
+        bot_share=share(bots, len(answered)),
+        qualified=len(contacts) >= min_contacts,
+    )
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part/whole as a percentage rounded half-up to 4 decimals."""
+    if whole == 0:
+        return None
+    return from_units(divide_half_up(100 * UNITS * part, whole))
+
+
+def overall_score(channels: Mapping[str, Sequence[ContactValue]], *, offered: Iterable[str], min_contacts: int) -> OverallScore:
+    """scoring.md §3: every counted contact weighs the same, across the offered channels."""
+    offered = list(offered)
+    if not offered:
+        return OverallScore(contacts=0, overall=None, qualified=False)
+    scores = [contact.score for channel in offered for contact in channels.get(channel, ())]
+    qualified = all(len(channels.get(channel, ())) >= min_contacts for channel in offered)
+    return OverallScore(contacts=len(scores), overall=mean(scores), qualified=qualified)
+
+
+def competition_ranks(scores: Mapping[Hashable, Decimal]) -> dict[Hashable, int]:
+    """scoring.md §4: standard competition ranking, highest score first (1, 2, 2, 4)."""
+    ordered = sorted(scores.values(), reverse=True)
+    first_position: dict[Decimal, int] = {}
+    for position, score in enumerate(ordered, start=1):
+        first_position.setdefault(score, position)
+    return {key: first_position[score] for key, score in scores.items()}
+
+
+def field_average(totals: Sequence[Decimal]) -> Decimal | None:
+    """scoring.md §5: mean of the channel totals of everyone with a counted contact there."""
+    return mean(totals)
+
+
+def published(score: Decimal | None) -> str | None:
+    """scoring.md §6: a published score, rounded half-up to 1 decimal, with a point."""
+    if score is None:
+        return None
+    return str(Decimal(score).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+
+
+def name_key(name: str) -> str:
+    """results-api.md: names sort by code point after casefold()."""
+    return name.casefold()

@@ -1,0 +1,99 @@
+"""Rescoring: standings replaced wholesale from the stored contact scores."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from award.models import Edition
+from scoring.models import ChannelStanding, OverallStanding, ScoringState
+from scoring.results import compute_results
+from scoring.selectors import edition_class_names, edition_entrants, edition_tallies
+
+
+def edition_rescore(*, edition_id: int, force: bool = False) -> ScoringState:
+    """Rescore one edition unless its standings already reflect its data version.
+
+    The ScoringState row is locked for the whole run, so rescorings of one
+    edition never overlap (DESIGN.md); a burst of saves enqueues many tasks but
+    every one after the first finds nothing to do, which is the coalescing.
+    Writers bump Edition.data_version and never touch this row, so they are not
+    held up by a running rescoring.
+    """
+    with transaction.atomic():
+        state, _ = ScoringState.objects.get_or_create(edition_id=edition_id)
+        state = ScoringState.objects.select_for_update().get(pk=state.pk)
+        # Read after taking the lock: what we score is at least this version.
+        edition = Edition.objects.get(pk=edition_id)
+        if not force and state.scored_version >= edition.data_version:
+            return state
+        _replace_standings(edition)
+        state.scored_version = edition.data_version
+        state.rescored_at = timezone.now()
+        state.runs += 1
+        state.save(update_fields=["scored_version", "rescored_at", "runs"])
+        return state
+
+
+def _replace_standings(edition: Edition) -> None:
+    results = compute_results(
+        year=edition.year,
+        classes=edition_class_names(edition=edition),
+        entrants=edition_entrants(edition=edition),
+        tallies=edition_tallies(edition=edition),
+        min_contacts=edition.min_contacts_per_channel,
+    )
+    ChannelStanding.objects.filter(edition=edition).delete()
+    OverallStanding.objects.filter(edition=edition).delete()
+    ChannelStanding.objects.bulk_create(
+        ChannelStanding(
+            edition=edition,
+            participant_id=result.entrant_id,
+            channel=result.channel,
+            contacts=result.score.contacts,
+            unanswered=result.score.unanswered,
+            total=result.score.total,
+            answered=result.score.answered,
+            bot_share=result.score.bot_share,
+            qualified=result.score.qualified,
+            rank=result.rank,
+        )
+        for result in results.channels.values()
+    )
+    OverallStanding.objects.bulk_create(
+        OverallStanding(
+            edition=edition,
+            participant_id=result.entrant_id,
+            contacts=result.score.contacts,
+            overall=result.score.overall,
+            qualified=result.score.qualified,
+            class_rank=result.class_rank,
+            edition_rank=result.edition_rank,
+        )
+        for result in results.overall.values()
+    )
+
+
+def edition_is_stale(*, edition: Edition) -> bool:
+    state = ScoringState.objects.filter(edition=edition).first()
+    return state is None or state.scored_version < edition.data_version
+
+
+def stale_edition_ids() -> list[int]:
+    """Editions whose standings are behind their data (a lost or failed task)."""
+    return list(
+        Edition.objects.filter(
+            Q(scoring_state__isnull=True) | Q(scoring_state__scored_version__lt=F("data_version"))
+        ).values_list("pk", flat=True)
+    )
+
+
+def edition_data_changed(*, edition_id: int) -> None:
+    """Call inside the writing transaction: bump the data version, rescore after commit."""
+    from scoring.tasks import enqueue_rescore, rescore_pending
+
+    # One bump per transaction is enough: the version names a committed state.
+    if not rescore_pending(edition_id):
+        Edition.objects.filter(pk=edition_id).update(data_version=F("data_version") + 1)
+        enqueue_rescore(edition_id)

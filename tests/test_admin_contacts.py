@@ -1,0 +1,379 @@
+"""The judges' workplace in the admin: logging, drafts, every rule through the form, locks, progress, voiding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from award.models import ChangeRecord, Edition, Participant
+from award.services import publication_create
+from channels_app.forms import format_wait, parse_wait
+from channels_app.models import Contact, JudgeConflict
+from scoring.models import ChannelStanding
+from tests.conftest import record
+from tests.factories import UserFactory
+
+ADD = "/admin/channels_app/contact/add/"
+
+
+@pytest.fixture
+def judge1(mini: Edition, roles: None) -> Any:
+    judge = Contact.objects.filter(judge__username="judge1").first().judge
+    judge.groups.add(Group.objects.get(name="Judges"))
+    judge.is_staff = True
+    judge.save()
+    return judge
+
+
+def client_for(user: Any) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def phone_form(edition: Edition, participant: str = "Sognenett", **changes: Any) -> dict[str, Any]:
+    """A full phone contact: wait 4, greeting 5, solution 8 (feeling 3 does not count): 17/20 = 85."""
+    data = {
+        "participant": Participant.objects.get(edition=edition, name=participant).pk,
+        "happened_at_0": "2021-03-02",
+        "happened_at_1": "14:05",
+        "answered": "on",
+        "wait": "1:30",
+        "comment": "Knew the answer at once",
+        "q_wait": "4",
+        "q_greeting": "5",
+        "q_solution": "8",
+        "q_feeling": "3",
+        "_submit": "1",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def add_url(edition: Edition, channel: str = "phone") -> str:
+    return f"{ADD}?edition={edition.pk}&channel={channel}"
+
+
+def test_wait_accepts_seconds_and_minutes() -> None:
+    assert parse_wait("270") == 270
+    assert parse_wait("4:30") == 270
+    assert parse_wait("1:04:30") == 3870
+    assert parse_wait("") is None
+    for bad in ("4:75", "abc", "1:2:3:4", "-5"):
+        with pytest.raises(ValueError):
+            parse_wait(bad)
+    assert format_wait(270) == "4:30"
+    assert format_wait(3870) == "1:04:30"
+
+
+def test_logging_starts_with_edition_and_channel(judge1: Any, mini: Edition) -> None:
+    client = client_for(judge1)
+
+    response = client.get(ADD)
+
+    assert response.status_code == 200
+    assert response.context["form"].initial["edition"] == mini
+    assert "Next: the questionnaire" in response.content.decode()
+    chosen = client.get(ADD, {"edition": mini.pk, "channel": "phone"})
+    assert chosen.status_code == 200
+    assert "How long did you wait?" in chosen.content.decode()
+    assert client.get(ADD, {"edition": mini.pk, "channel": "messenger"}).context["title"] == "Log a contact"  # no questionnaire
+
+
+def test_the_form_shows_the_channel_questionnaire_by_area(judge1: Any, mini: Edition) -> None:
+    response = client_for(judge1).get(add_url(mini))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for area in ("Answer and waiting time", "The agent", "Solution", "Customer experience"):
+        assert area in html
+    assert "How did the contact feel? (does not count)" in html
+    assert 'name="handled_by"' not in html  # only chat and Messenger have a chatbot
+    assert 'name="q_tone"' not in html  # a chat question
+    chat = client_for(judge1).get(add_url(mini, "chat")).content.decode()
+    assert 'name="handled_by"' in chat and 'name="q_tone"' in chat
+
+
+def test_judge_logs_and_submits_a_phone_contact(judge1: Any, mini: Edition, django_capture_on_commit_callbacks: Any) -> None:
+    client = client_for(judge1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(add_url(mini), phone_form(mini))
+
+    contact = Contact.objects.get(comment="Knew the answer at once")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/channels_app/contact/{contact.pk}/change/"
+    assert (str(contact.score), contact.status, contact.wait_seconds, contact.handled_by) == ("85.0000", "submitted", 90, "agent")
+    assert contact.judge == judge1
+    record_ = ChangeRecord.objects.get(object_id=contact.pk, action="create")
+    assert (record_.source, record_.user) == ("admin", judge1)
+    assert record_.changes["phone.solution"] == [None, 8]
+    page = client.get(response["Location"])
+    assert f"Contact {contact.ref} submitted. Its score is 85.0." in [str(m) for m in page.context["messages"]]
+    phone = ChannelStanding.objects.get(participant__name="Sognenett", channel="phone")
+    assert (phone.contacts, str(phone.total)) == (5, "70.3333")  # (80 + 86.6667 + 0 + 100 + 85) / 5 = 70.33334
+
+
+def test_a_draft_counts_nowhere_and_may_be_half_filled(
+    judge1: Any, mini: Edition, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(judge1)
+    form = phone_form(mini, q_wait="", q_greeting="", q_solution="", q_feeling="2", _submit=None, _draft="1")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(add_url(mini), form)
+
+    assert response.status_code == 302
+    draft = Contact.objects.get(comment="Knew the answer at once")
+    assert draft.status == "draft"
+    assert ChannelStanding.objects.get(participant__name="Sognenett", channel="phone").contacts == 4
+
+    # Submitting it half-filled is refused; filled in, it counts.
+    submit = {key: value for key, value in form.items() if key != "_draft"} | {"_submit": "1"}
+    refused = client.post(f"/admin/channels_app/contact/{draft.pk}/change/", submit)
+    assert refused.status_code == 200
+    assert "an answered contact needs at least one counted question answered" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/channels_app/contact/{draft.pk}/change/", phone_form(mini))
+    assert Contact.objects.get(pk=draft.pk).status == "submitted"
+    assert ChannelStanding.objects.get(participant__name="Sognenett", channel="phone").contacts == 5
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"happened_at_0": "2021-05-01"}, "happened_at", "2021-05-01 is outside the edition (2021-01-15 to 2021-04-12)"),
+        ({"wait": "four"}, "wait", "Give the wait in seconds (270) or minutes:seconds (4:30)."),
+        ({"wait": "999:00:00"}, "wait", "must be whole seconds from 0 to 2592000"),
+        ({"q_wait": "6"}, "q_wait", "Select a valid choice. 6 is not one of the available choices."),
+        (
+            {"q_wait": "", "q_greeting": "", "q_solution": ""},
+            "answered",
+            "an answered contact needs at least one counted question",
+        ),
+        ({"answered": None}, "q_wait", "must be empty when the contact was not answered"),
+        ({"answered": None, "q_wait": "", "q_greeting": "", "q_solution": "", "q_feeling": ""}, "wait", "must be empty when"),
+        ({"participant": "999999"}, "participant", "Select a valid choice."),
+    ],
+)
+def test_every_rule_is_shown_next_to_its_field(
+    judge1: Any, mini: Edition, changes: dict[str, Any], field: str, message: str
+) -> None:
+    before = (Contact.objects.count(), ChangeRecord.objects.count())
+
+    form = {key: value for key, value in (phone_form(mini) | changes).items() if value is not None}
+    response = client_for(judge1).post(add_url(mini), form)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert any(message in error for error in errors.get(field, [])), errors
+    assert (Contact.objects.count(), ChangeRecord.objects.count()) == before
+
+
+def test_unanswered_phone_contact_needs_no_answers(judge1: Any, mini: Edition) -> None:
+    form = phone_form(mini, answered=None, wait="", q_wait="", q_greeting="", q_solution="", q_feeling="")
+
+    response = client_for(judge1).post(add_url(mini), form)
+
+    assert response.status_code == 302
+    contact = Contact.objects.get(comment="Knew the answer at once")
+    assert (contact.answered, str(contact.score), contact.handled_by, contact.wait_seconds) == (False, "0.0000", "", None)
+
+
+def test_chat_needs_who_handled_it(judge1: Any, mini: Edition) -> None:
+    base = {
+        "participant": Participant.objects.get(name="Sixt").pk,
+        "happened_at_0": "2021-03-02",
+        "happened_at_1": "14:05",
+        "answered": "on",
+        "wait": "25",
+        "q_wait": "5",
+        "q_solution": "9",
+        "q_tone": "3",
+        "_submit": "1",
+    }
+    missing = client_for(judge1).post(add_url(mini, "chat"), base)
+    assert "required when the contact was answered" in str(missing.context["adminform"].form.errors["handled_by"])
+
+    client_for(judge1).post(add_url(mini, "chat"), {**base, "handled_by": "bot"})
+    assert Contact.objects.filter(participant__name="Sixt", channel="chat", handled_by="bot").count() == 1
+
+
+def test_participants_offered_are_those_of_the_channel_without_conflicts(judge1: Any, mini: Edition) -> None:
+    JudgeConflict.objects.create(judge=judge1, participant=Participant.objects.get(name="Sixt"))
+    client = client_for(judge1)
+
+    names = [
+        row["text"]
+        for row in client.get("/admin/channels_app/contact/participants/", {"edition": mini.pk, "channel": "chat"}).json()[
+            "results"
+        ]
+    ]
+
+    assert names == ["Frende Forsikring", "Sognenett"]  # Sixt offers chat, but judge1 declared a conflict
+    refused = client.post(add_url(mini), phone_form(mini, participant="Sixt"))
+    assert "participant" in refused.context["adminform"].form.errors
+    assert client_for(UserFactory(username="nobody")).get("/admin/channels_app/contact/participants/").status_code == 302
+
+
+def test_judges_see_only_their_own_contacts_and_progress(judge1: Any, mini: Edition) -> None:
+    client = client_for(judge1)
+
+    response = client.get("/admin/channels_app/contact/")
+
+    own = Contact.objects.filter(judge=judge1)
+    assert {c.ref for c in response.context["cl"].result_list} == set(own.values_list("ref", flat=True))
+    progress = response.context["progress"]
+    assert progress["submitted"] == own.filter(status="submitted", voided=False).count() == 13
+    assert dict(progress["channels"])["Phone"] == own.filter(channel="phone", voided=False).count()
+    assert progress["drafts"] == 0
+    other = Contact.objects.exclude(judge=judge1).first()
+    assert client.get(f"/admin/channels_app/contact/{other.pk}/change/").status_code == 302
+    assert client.post(f"/admin/channels_app/contact/{other.pk}/change/", phone_form(mini)).status_code in (302, 403)
+    assert Contact.objects.get(pk=other.pk).comment == other.comment
+
+
+def test_after_the_final_publication_contacts_are_locked(judge1: Any, organiser: Any, mini: Edition) -> None:
+    publication_create(edition=mini, kind="final")
+    mine = Contact.objects.filter(judge=judge1, channel="phone").first()
+    url = f"/admin/channels_app/contact/{mine.pk}/change/"
+
+    assert client_for(judge1).post(url, phone_form(mini)).status_code == 403
+    assert Contact.objects.get(pk=mine.pk).comment == mine.comment
+
+    without_reason = client_for(organiser).post(url, phone_form(mini))
+    assert "give a reason for this change" in str(without_reason.context["adminform"].form.errors["reason"])
+    with_reason = client_for(organiser).post(url, phone_form(mini, reason="Judge mistyped the solution points"))
+    assert with_reason.status_code == 302
+    change = ChangeRecord.objects.filter(object_id=mine.pk, action="update").get()
+    assert (change.note, change.user) == ("Judge mistyped the solution points", organiser)
+
+
+def test_organiser_voids_with_a_reason(organiser: Any, mini: Edition, django_capture_on_commit_callbacks: Any) -> None:
+    client = client_for(organiser)
+    chosen = list(Contact.objects.filter(ref__in=["P500", "P501"]).values_list("pk", flat=True))
+
+    confirm = client.post("/admin/channels_app/contact/", {"action": "void_contacts", "_selected_action": chosen})
+    assert confirm.status_code == 200 and "Reason for voiding" in confirm.content.decode()
+    assert not Contact.objects.filter(pk__in=chosen, voided=True).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/channels_app/contact/",
+            {"action": "void_contacts", "_selected_action": chosen, "apply": "1", "reason": "Wrong branch"},
+        )
+
+    assert set(Contact.objects.filter(pk__in=chosen).values_list("voided", "void_reason")) == {(True, "Wrong branch")}
+    assert ChannelStanding.objects.get(participant__name="Sixt", channel="phone").contacts == 1
+
+
+def test_judges_cannot_void_or_delete(judge1: Any, mini: Edition) -> None:
+    mine = Contact.objects.filter(judge=judge1).first()
+    client = client_for(judge1)
+    client.post(
+        "/admin/channels_app/contact/", {"action": "void_contacts", "_selected_action": [mine.pk], "apply": "1", "reason": "x"}
+    )
+    assert Contact.objects.get(pk=mine.pk).voided is False
+    assert client.get(f"/admin/channels_app/contact/{mine.pk}/delete/").status_code == 403
+
+
+def test_changelist_query_count_does_not_grow(organiser: Any, mini: Edition, django_assert_num_queries: Any) -> None:
+    client = client_for(organiser)
+    client.get("/admin/channels_app/contact/")  # warm caches (content types, sessions)
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/channels_app/contact/").status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    participant = Participant.objects.get(name="Tussa")
+    judge = Contact.objects.get(ref="P200").judge
+    for n in range(120):
+        record(mini, ref=f"X{n:03d}", participant=participant, channel="phone", judge=judge, answered=False)
+    assert queries() == few
+
+
+def question_form(question: Any, **changes: Any) -> dict[str, Any]:
+    data = {
+        "text": question.text,
+        "area": question.area,
+        "max_points": question.max_points,
+        "counts": "on" if question.counts else "",
+        "position": question.position,
+    }
+    return {key: value for key, value in (data | changes).items() if value not in (None, "")}
+
+
+def test_changing_a_question_maximum_warns_then_rescores(
+    organiser: Any, mini: Edition, django_capture_on_commit_callbacks: Any
+) -> None:
+    from channels_app.models import Question
+
+    question = Question.objects.get(edition=mini, channel="phone", key="solution")
+    url = f"/admin/channels_app/question/{question.pk}/change/"
+    client = client_for(organiser)
+
+    warned = client.post(url, question_form(question, max_points=20))
+    assert warned.status_code == 200
+    assert "recomputes the scores of 13 contacts and rescores the edition" in warned.content.decode()
+    assert Question.objects.get(pk=question.pk).max_points == 10
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, question_form(question, max_points=20, confirm_rescore="on"))
+    assert done.status_code == 302
+    assert str(Contact.objects.get(ref="P001").score) == "53.3333"  # 16 of 5 + 5 + 20
+    assert ChangeRecord.objects.filter(object_id=question.pk, action="update").get().changes == {"max_points": [10, 20]}
+    # Sixt: 20/30, 19/30, 20/30 = 66.6667, 63.3333, 66.6667
+    assert str(ChannelStanding.objects.get(participant__name="Sixt", channel="phone").total) == "65.5556"
+
+
+def test_a_question_change_that_breaks_answers_is_refused_next_to_its_field(organiser: Any, mini: Edition) -> None:
+    from channels_app.models import Question
+
+    question = Question.objects.get(edition=mini, channel="phone", key="solution")
+    response = client_for(organiser).post(
+        f"/admin/channels_app/question/{question.pk}/change/", question_form(question, max_points=8, confirm_rescore="on")
+    )
+    assert response.status_code == 200
+    assert "answers give more than 8 points" in str(response.context["adminform"].form.errors["max_points"])
+    assert Question.objects.get(pk=question.pk).max_points == 10
+
+
+def test_judges_read_the_questionnaire_but_cannot_change_it(judge1: Any, mini: Edition) -> None:
+    from channels_app.models import Question
+
+    question = Question.objects.get(edition=mini, channel="phone", key="solution")
+    client = client_for(judge1)
+    assert client.get("/admin/channels_app/question/").status_code == 200
+    assert (
+        client.post(f"/admin/channels_app/question/{question.pk}/change/", question_form(question, max_points=20)).status_code
+        == 403
+    )
+    assert client.get("/admin/channels_app/question/add/").status_code == 403
+
+
+def test_organiser_filters_by_month_judge_class_and_participant(organiser: Any, mini: Edition) -> None:
+    from award.models import AwardClass
+
+    client = client_for(organiser)
+
+    def refs(**params: Any) -> set[str]:
+        response = client.get("/admin/channels_app/contact/", params)
+        assert response.status_code == 200
+        return {contact.ref for contact in response.context["cl"].queryset}
+
+    assert len(refs(month="2021-02")) == 35
+    assert refs(month="2021-03") == set()
+    judge2 = Contact.objects.get(ref="P002").judge
+    assert refs(judge=judge2.pk) == set(Contact.objects.filter(judge=judge2).values_list("ref", flat=True))
+    car_rental = AwardClass.objects.get(name="Car rental")
+    assert refs(**{"class": car_rental.pk}) == {"P500", "P501", "P502", "C500", "C501", "C502"}
+    assert refs(participant=Participant.objects.get(name="Tussa").pk, channel__exact="email") == {"E200", "E201", "E202"}
+    assert refs(q="Same answer as the FAQ") == {"E202"}

@@ -1,0 +1,114 @@
+"""The demo edition: realistic, deterministic, and its interim publication is the 2021 table."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import Client
+
+from award.models import Membership, Publication
+from channels_app.models import Contact
+from demo.generate import generate_bundle
+
+# What Kundeserviceprisen published as its interim top 3 in 2021.
+TABLE_2021 = {
+    "phone": (["Frende Forsikring", "Sixt", "Sognenett"], "82.0"),
+    "email": (["Sognenett", "Svea", "Tussa"], "74.3"),
+    "chat": (["Eidsiva Bredbånd", "Telia Bredbånd", "Tussa"], "67.8"),
+    "messenger": (["Europcar", "Lindorff", "Sognenett"], "62.1"),
+}
+
+
+def test_make_demo_loads_the_edition_publishes_the_2021_table_and_prints_the_logins(db: None, client: Client) -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    document = client.get("/api/v1/editions/2021/results/interim/").json()
+    assert {channel: (data["top3"], data["average"]) for channel, data in document["channels"].items()} == TABLE_2021
+    assert document["digest"] == Publication.objects.get().digest
+
+    printed = out.getvalue()
+    for username, password in (
+        ("arrangor", "demo-arrangor-2021"),
+        ("dommer1", "demo-dommer-2021"),
+        ("sognenett", "demo-sognenett-2021"),
+    ):
+        assert f"username {username}" in printed
+        assert f"password {password}" in printed
+        assert authenticate(username=username, password=password) is not None
+    assert authenticate(username="arrangor", password="demo-arrangor-2021").groups.filter(name="Organisers").exists()
+    assert authenticate(username="dommer1", password="demo-dommer-2021").groups.filter(name="Judges").exists()
+    assert Membership.objects.get(user__username="sognenett").participant.name == "Sognenett"
+
+    # Running it again changes nothing and publishes nothing new.
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+    assert "Nothing changed" in again.getvalue()
+    assert Publication.objects.count() == 1
+    assert Contact.objects.count() == 1208
+
+
+def test_demo_bundle_is_deterministic_and_realistic(tmp_path: Path) -> None:
+    generate_bundle(tmp_path / "a")
+    generate_bundle(tmp_path / "b")
+    for name in ("edition.json", "participants.csv", "contacts.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+    edition = json.loads((tmp_path / "a" / "edition.json").read_text(encoding="utf-8"))
+    participants = list(csv.DictReader((tmp_path / "a" / "participants.csv").open(encoding="utf-8")))
+    contacts = list(csv.DictReader((tmp_path / "a" / "contacts.csv").open(encoding="utf-8")))
+    assert len(participants) >= 40
+    assert len(edition["classes"]) >= 8
+    assert len({p["class"] for p in participants}) >= 8
+    counted = [c for c in contacts if c["voided"] == "false"]
+    per_participant = {p["name"]: sum(1 for c in counted if c["participant"] == p["name"]) for p in participants}
+    assert all(20 <= n <= 30 for n in per_participant.values()), per_participant
+    areas = {q["area"] for questions in edition["questions"].values() for q in questions}
+    assert {"Svar og ventetid", "Kundebehandleren", "Løsning", "Avslutning", "Kundeopplevelse"} <= areas
+    assert all(not q["counts"] for qs in edition["questions"].values() for q in qs if q["area"] == "Kundeopplevelse")
+    assert any(c["answered"] == "false" for c in counted)
+    assert any(c["handled_by"] == "bot" for c in counted if c["channel"] == "chat")
+    assert any(c["handled_by"] == "bot_to_agent" for c in counted)
+    assert sum(1 for c in contacts if c["comment"].strip()) > len(contacts) / 2
+
+
+def test_demo_export_import_round_trip(db: None, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    from award.models import Edition, Participant
+    from award.services import publication_create
+    from channels_app.bundle import export_edition, import_edition
+
+    generate_bundle(tmp_path / "demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_edition(tmp_path / "demo")
+    edition = Edition.objects.get()
+    export_edition(edition=edition, path=tmp_path / "export")
+
+    def rows(path: Path) -> list[dict[str, Any]]:
+        result = []
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            if "happened_at" in row:  # the same instant, written in Oslo's offset of that day
+                row["happened_at"] = dt.datetime.fromisoformat(row["happened_at"])
+            result.append(row)
+        return sorted(result, key=lambda row: row.get("ref") or row["name"])
+
+    for name in ("participants.csv", "contacts.csv"):
+        assert rows(tmp_path / "export" / name) == rows(tmp_path / "demo" / name), name
+
+    moment = dt.datetime(2021, 3, 1, 12, tzinfo=dt.UTC)
+    from scoring.results import canonical_json, digest_of, final_payload
+    from scoring.selectors import edition_results
+
+    before = digest_of(canonical_json(final_payload(edition_results(edition=edition), published_at=moment)))
+    Contact.objects.all().delete()
+    Participant.objects.all().delete()
+    Edition.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_edition(tmp_path / "export")
+    assert publication_create(edition=Edition.objects.get(), kind="final", published_at=moment).digest == before

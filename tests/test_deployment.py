@@ -1,0 +1,83 @@
+"""Settings from the environment, the production guard, and docker-compose.yml."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+
+import yaml
+
+from tests.conftest import ROOT, need
+
+SETTINGS_NAMES = set(re.findall(r'env\.\w+\("([A-Z_]+)"', (ROOT / "config" / "settings.py").read_text()))
+
+
+def run_django(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_NAMES}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_or_hosts() -> None:
+    no_secret = run_django("check", DEBUG="false", ALLOWED_HOSTS="award.example.org")
+    assert no_secret.returncode != 0
+    assert "Set SECRET_KEY" in no_secret.stderr
+
+    no_hosts = run_django("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50))
+    assert no_hosts.returncode != 0
+    assert "Set ALLOWED_HOSTS" in no_hosts.stderr
+
+
+def test_production_settings_pass_check_deploy() -> None:
+    result = run_django(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="award.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_defaults_need_no_services() -> None:
+    need(not (ROOT / ".env").exists(), "a .env file overrides the defaults on this machine")
+    show = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+    show += "s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE, ','.join(code for code, _ in s.LANGUAGES))"
+    result = run_django("shell", "-c", show)
+    assert result.stdout.split()[-6:] == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "True",
+        "nb",
+        "Europe/Oslo",
+        "nb,sv,en",
+    ]
+
+
+def test_env_example_lists_every_setting() -> None:
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.M))
+    assert listed == SETTINGS_NAMES
+
+
+def test_docker_compose_has_the_services_with_health_checks_and_the_settings_names() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    for name in ("web", "worker", "beat", "postgres", "redis"):
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no health check"
+    assert "gunicorn" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert set(environment) <= SETTINGS_NAMES, set(environment) - SETTINGS_NAMES
+        assert {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG"} <= set(environment)
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:")
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"

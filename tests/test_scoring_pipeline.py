@@ -1,0 +1,143 @@
+"""The pipeline of DESIGN.md: data versions, coalesced rescoring, repair, and the two paths agreeing."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.management import call_command
+from django.db import transaction
+
+from award.models import Edition
+from channels_app.models import Contact, ContactStatus
+from channels_app.services import ContactInput, ContactInvalid, contact_record, question_upsert
+from scoring.models import ChannelStanding, OverallStanding, ScoringState
+from scoring.reference import reference_results
+from scoring.selectors import edition_results
+from scoring.services import edition_rescore
+from scoring.tasks import rescore_stale_editions
+from tests.conftest import record
+from tests.factories import ParticipantFactory, QuestionFactory, UserFactory
+
+
+def test_database_path_agrees_with_the_reference_path(mini: Edition) -> None:
+    assert edition_results(edition=mini) == reference_results(edition=mini)
+
+
+def test_a_burst_of_saves_gives_one_rescoring(db: None, django_capture_on_commit_callbacks: Any) -> None:
+    participant = ParticipantFactory(channels=["phone"])
+    edition = participant.edition
+    QuestionFactory(edition=edition, key="solution", max_points=10)
+    judge = UserFactory(username="j")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for points in range(10):
+            record(edition, participant=participant, channel="phone", judge=judge, answers={"solution": points})
+
+    assert len(callbacks) == 1
+    state = ScoringState.objects.get(edition=edition)
+    assert state.runs == 1
+    assert state.scored_version == Edition.objects.get(pk=edition.pk).data_version
+    standing = ChannelStanding.objects.get(participant=participant)
+    assert (standing.contacts, str(standing.total), standing.rank) == (10, "45.0000", 1)
+
+
+def test_rescoring_twice_is_a_no_op(mini: Edition) -> None:
+    runs = ScoringState.objects.get(edition=mini).runs
+    edition_rescore(edition_id=mini.pk)
+    edition_rescore(edition_id=mini.pk)
+    assert ScoringState.objects.get(edition=mini).runs == runs
+
+
+def test_beat_repairs_standings_a_lost_task_left_behind(mini: Edition) -> None:
+    # A write whose rescoring task was lost: the data version moved, the standings did not.
+    Contact.objects.filter(ref="P500").update(voided=True, void_reason="Lost")
+    Edition.objects.filter(pk=mini.pk).update(data_version=mini.data_version + 100)
+    assert ChannelStanding.objects.get(participant__name="Sixt", channel="phone").contacts == 3
+
+    repaired = rescore_stale_editions()
+
+    assert repaired == [mini.pk]
+    assert ChannelStanding.objects.get(participant__name="Sixt", channel="phone").contacts == 2
+    assert rescore_stale_editions() == []
+
+
+def test_draft_counts_nowhere_until_submitted(db: None, django_capture_on_commit_callbacks: Any) -> None:
+    participant = ParticipantFactory(channels=["phone"])
+    edition = participant.edition
+    QuestionFactory(edition=edition, key="solution", max_points=10)
+    judge = UserFactory(username="j")
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = record(
+            edition, participant=participant, channel="phone", judge=judge, answers={"solution": 7}, status=ContactStatus.DRAFT
+        )
+    edition_rescore(edition_id=edition.pk)
+    assert ChannelStanding.objects.get(participant=participant).contacts == 0
+    assert str(draft.score) == "70.0000"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_record(
+            edition=edition,
+            ref=draft.ref,
+            source="test",
+            data=ContactInput(
+                participant=participant,
+                channel="phone",
+                judge=judge,
+                happened_at=draft.happened_at,
+                answered=True,
+                handled_by="agent",
+                answers={"solution": 7},
+            ),
+        )
+    standing = ChannelStanding.objects.get(participant=participant)
+    assert (standing.contacts, str(standing.total)) == (1, "70.0000")
+
+
+def test_changing_a_question_maximum_rescores_stored_scores(mini: Edition, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        question_upsert(
+            edition=mini,
+            channel="phone",
+            key="solution",
+            text="Did you get a correct and complete answer?",
+            area="Solution",
+            max_points=20,
+            counts=True,
+            position=2,
+            source="test",
+        )
+    # P001: 5 + 4 + 7 of 5 + 5 + 20 = 16/30
+    assert str(Contact.objects.get(ref="P001").score) == "53.3333"
+    assert edition_results(edition=mini) == reference_results(edition=mini)
+
+
+def test_turning_off_the_last_counted_question_is_refused(db: None) -> None:
+    participant = ParticipantFactory(channels=["phone"])
+    edition = participant.edition
+    QuestionFactory(edition=edition, key="solution", max_points=10)
+    record(edition, participant=participant, channel="phone", judge=UserFactory(username="j"), answers={"solution": 7}, ref="X1")
+    try:
+        question_upsert(
+            edition=edition,
+            channel="phone",
+            key="solution",
+            text="?",
+            area="Solution",
+            max_points=10,
+            counts=False,
+            position=0,
+            source="t",
+        )
+    except ContactInvalid as invalid:
+        assert "X1" in invalid.errors["counts"][0]
+    else:
+        raise AssertionError("turning off the only counted question must be refused")
+    assert str(Contact.objects.get(ref="X1").score) == "70.0000"
+
+
+def test_rescore_command(mini: Edition) -> None:
+    out = io.StringIO()
+    call_command("rescore", "2021", stdout=out)
+    assert "Rescored 2021 at data version" in out.getvalue()
+    assert OverallStanding.objects.filter(edition=mini, edition_rank=1).get().participant.name == "Sixt"
