@@ -20,7 +20,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from award.admin import ReadOnlyMixin
+from award.admin import ReadOnlyMixin, is_organiser
+from award.admin_history import HistoryMixin
 from award.models import Channel, Edition, Participant
 from award.roles import JUDGES
 from channels_app.admin_upload import upload_path
@@ -44,16 +45,11 @@ from channels_app.services import (
     edition_is_final,
     question_remove,
     question_upsert,
-    user_is_organiser,
 )
 
 
-def is_organiser(request: HttpRequest) -> bool:
-    return user_is_organiser(request.user)
-
-
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
     """Questionnaires: judges read them; organisers edit them through question_upsert."""
 
     form = QuestionForm
@@ -191,7 +187,7 @@ class ParticipantFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     form = ContactForm
     change_form_template = "admin/channels_app/contact/change_form.html"
     change_list_template = "admin/channels_app/contact/change_list.html"
@@ -212,6 +208,12 @@ class ContactAdmin(admin.ModelAdmin):
     show_full_result_count = False  # no second COUNT(*) over 100,000 contacts
     list_per_page = 50
     actions = ["void_contacts"]
+
+    def history_field_label(self, key: str) -> str:
+        _channel, dot, question = key.partition(".")
+        if dot:  # an answer, recorded as "<channel>.<question key>"
+            return _("Points for question %(key)s") % {"key": question}
+        return super().history_field_label(key)
 
     # Who may do what -----------------------------------------------------------------
 

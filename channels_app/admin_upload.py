@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from award.models import Edition
+from award.selectors import user_is_organiser
 from channels_app.bundle import BundleError, ImportSummary, import_contacts_content
-from channels_app.services import user_is_organiser
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ~50,000 contacts with every question column: ten years of the award
 UPLOAD_TIMEOUT = 60 * 60  # seconds a checked file waits for its confirmation

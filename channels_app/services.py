@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from award.history import changes_between, history_record
 from award.models import ChangeRecord, Channel, Edition, Participant, Publication, PublicationKind
-from award.roles import JUDGES, ORGANISERS
+from award.roles import JUDGES
+from award.selectors import user_is_organiser
 from award.services import Invalid
 from channels_app.models import BOT_CHANNELS, Answer, Contact, ContactStatus, HandledBy, JudgeConflict, Question
 from channels_app.selectors import contact_answers, edition_conflicts, edition_questionnaire
@@ -283,10 +284,6 @@ def contact_void(*, contact: Contact, reason: str, user: Any = None, source: str
 
 def edition_is_final(*, edition: Edition) -> bool:
     return Publication.objects.filter(edition=edition, kind=PublicationKind.FINAL).exists()
-
-
-def user_is_organiser(user: Any) -> bool:
-    return bool(user is not None and (user.is_superuser or user.groups.filter(name=ORGANISERS).exists()))
 
 
 def contact_check_unlocked(*, edition: Edition, user: Any, reason: str, source: str) -> None:

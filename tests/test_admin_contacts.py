@@ -11,7 +11,7 @@ from django.test import Client
 from award.models import ChangeRecord, Edition, Participant
 from award.services import publication_create
 from channels_app.forms import format_wait, parse_wait
-from channels_app.models import Contact, JudgeConflict
+from channels_app.models import Contact, JudgeConflict, Question
 from scoring.models import ChannelStanding
 from tests.conftest import record
 from tests.factories import UserFactory
@@ -377,3 +377,41 @@ def test_organiser_filters_by_month_judge_class_and_participant(organiser: Any, 
     assert refs(**{"class": car_rental.pk}) == {"P500", "P501", "P502", "C500", "C501", "C502"}
     assert refs(participant=Participant.objects.get(name="Tussa").pk, channel__exact="email") == {"E200", "E201", "E202"}
     assert refs(q="Same answer as the FAQ") == {"E202"}
+
+
+def test_contact_history_shows_form_edits_and_the_import(judge1: Any, organiser: Any, other_judge: Any, mini: Edition) -> None:
+    mine = Contact.objects.get(edition=mini, ref="P301")  # judge1's: 2021-02-17 10:15, wait 60, points 4/4/8/3 = 80
+    url = f"/admin/channels_app/contact/{mine.pk}/change/"
+    form = phone_form(mini, participant=mine.participant.name, comment="Rang tilbake etter to timar")
+    assert client_for(judge1).post(url, form).status_code == 302
+
+    response = client_for(organiser).get(f"/admin/channels_app/contact/{mine.pk}/history/")
+
+    assert response.status_code == 200
+    lines = response.context["lines"]
+    assert [(line.record.action, line.record.source, str(line.record.user or "")) for line in lines] == [
+        ("update", "admin", "judge1"),
+        ("create", "import", ""),
+    ]
+    assert [(c.label, c.old, c.new) for c in lines[0].changes] == [
+        ("Comment", "—", "Rang tilbake etter to timar"),
+        ("Happened at", "2021-02-17T09:15:00+00:00", "2021-03-02T13:05:00+00:00"),
+        ("Points for question greeting", "4", "5"),
+        ("Score", "80.0000", "85.0000"),
+        ("Wait (seconds)", "60", "90"),
+    ]
+    # The judge reads the history of their own contact; another judge is sent away.
+    assert client_for(judge1).get(f"/admin/channels_app/contact/{mine.pk}/history/").status_code == 200
+    assert client_for(other_judge).get(f"/admin/channels_app/contact/{mine.pk}/history/").status_code in (302, 403)
+
+
+def test_question_history_shows_the_change_of_maximum(organiser: Any, mini: Edition) -> None:
+    question = Question.objects.get(edition=mini, channel="phone", key="solution")
+    client = client_for(organiser)
+    url = f"/admin/channels_app/question/{question.pk}/change/"
+    assert client.post(url, question_form(question, max_points=20, confirm_rescore="on")).status_code == 302
+
+    lines = client.get(f"/admin/channels_app/question/{question.pk}/history/").context["lines"]
+
+    assert [(line.record.action, line.record.source) for line in lines] == [("update", "admin"), ("create", "import")]
+    assert [(c.label, c.old, c.new) for c in lines[0].changes] == [("Maximum points", "10", "20")]
