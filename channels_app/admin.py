@@ -447,7 +447,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(JudgeConflict)
-class JudgeConflictAdmin(admin.ModelAdmin):
+class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
     """Declared conflicts of interest: a judge declares their own; organisers see and manage all."""
 
     list_display = ["judge", "participant", "reason", "declared_at"]
