@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.admin.utils import unquote
@@ -11,10 +12,12 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from award.fields import ScoreField
 from award.history import history_of
 from award.models import ChangeRecord
 
@@ -76,12 +79,28 @@ class HistoryMixin:
         except FieldDoesNotExist:
             return key
 
+    def history_field_value(self, key: str, value: Any) -> str:
+        """A recorded value as a person reads it: a choice by its label, a number localised, the rest as recorded."""
+        try:
+            model_field = self.model._meta.get_field(key)  # type: ignore[attr-defined]
+        except FieldDoesNotExist:
+            return _shown(value)
+        if model_field.choices and isinstance(value, str):
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(model_field, ScoreField) and isinstance(value, str | int):
+            return formats.number_format(Decimal(value), decimal_pos=4)
+        return _shown(value)
+
     def history_lines(self, records: list[ChangeRecord]) -> list[HistoryLine]:
         return [
             HistoryLine(
                 record=record,
                 changes=[
-                    FieldChange(self.history_field_label(key), _shown(change[0]), _shown(change[1]))
+                    FieldChange(
+                        self.history_field_label(key),
+                        self.history_field_value(key, change[0]),
+                        self.history_field_value(key, change[1]),
+                    )
                     # Sorted: PostgreSQL's jsonb does not keep the order the keys were written in.
                     for key, change in sorted((record.changes or {}).items())
                     if isinstance(change, list | tuple) and len(change) == 2

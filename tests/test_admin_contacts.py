@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from award.models import ChangeRecord, Edition, Participant
 from award.services import publication_create
@@ -415,3 +416,19 @@ def test_question_history_shows_the_change_of_maximum(organiser: Any, mini: Edit
 
     assert [(line.record.action, line.record.source) for line in lines] == [("update", "admin"), ("create", "import")]
     assert [(c.label, c.old, c.new) for c in lines[0].changes] == [("Maximum points", "10", "20")]
+
+
+def test_history_shows_choices_by_label_and_scores_localised(organiser: Any, mini: Edition) -> None:
+    contact = Contact.objects.get(edition=mini, ref="P301")
+    client = Client(HTTP_ACCEPT_LANGUAGE="nb")
+    client.force_login(organiser)
+    with translation.override("nb"):
+        created = client.get(f"/admin/channels_app/contact/{contact.pk}/history/").context["lines"][-1]
+        shown = {change.label: change.new for change in created.changes}
+
+    assert (shown["Kanal"], shown["Håndtert av"], shown["Status"], shown["Score"]) == (
+        "Telefon",
+        "Kundebehandler",
+        "Innsendt",
+        "80,0000",
+    )
