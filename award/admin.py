@@ -42,6 +42,7 @@ from award.services import (
     edition_upsert,
     membership_create,
     membership_delete,
+    membership_invite,
     participant_remove,
     participant_rename,
     participant_upsert,
@@ -360,6 +361,7 @@ class MembershipAdmin(OrganiserOnlyMixin, ServiceAdmin):
     search_fields = ["user__username", "participant__name"]
     autocomplete_fields = ["user", "participant"]
     fields = ["user", "participant"]
+    actions = ["send_invitation"]
 
     @admin.display(description=_("edition"), ordering="participant__edition__year")
     def edition(self, membership: Membership) -> int:
@@ -375,6 +377,18 @@ class MembershipAdmin(OrganiserOnlyMixin, ServiceAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         membership_delete(membership=obj, user=request.user, source=SOURCE)
+
+    @admin.action(description=_("E-mail an invitation to the selected company users"))
+    def send_invitation(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        """One invitation per membership, through the service; a refusal (no e-mail address) is reported, the rest go."""
+        site_url = request.build_absolute_uri("/")
+        for membership in queryset.select_related("user", "participant__edition"):
+            try:
+                address = membership_invite(membership=membership, site_url=site_url, user=request.user, source=SOURCE)
+            except Invalid as invalid:
+                self._refused(request, invalid)
+                continue
+            self.message_user(request, gettext("Invitation sent to %(address)s.") % {"address": address}, messages.SUCCESS)
 
 
 # Publications and history: read only --------------------------------------------

@@ -197,3 +197,38 @@ def edition_overview(*, edition: Edition) -> EditionOverview:
         )
     classes = [ClassBlock(name, lines) for name, lines in sorted(lines_by_class.items(), key=lambda item: item[0].casefold())]
     return EditionOverview(edition=edition, channels=channels, classes=classes)
+
+
+# The public pages -------------------------------------------------------------
+
+# The pages read a payload through publication_document (cached by digest), so the
+# row lookups that run on every request leave the big text columns in the database.
+_PUBLIC_DEFERRED = ("payload", "inputs", "supersedes__payload", "supersedes__inputs")
+
+
+def public_publications() -> QuerySet[Publication]:
+    """Publications with their edition and the one each corrects, in one query, without payloads or inputs."""
+    return Publication.objects.select_related("edition", "supersedes").defer(*_PUBLIC_DEFERRED)
+
+
+def newest_publication() -> Publication | None:
+    """The home page's publication: the newest edition's latest final, else its latest interim (one query)."""
+    final_first = models.Case(models.When(kind=PublicationKind.FINAL, then=models.Value(0)), default=models.Value(1))
+    return public_publications().order_by("-edition__year", final_first, "-published_at", "-pk").first()
+
+
+def public_latest_publication(*, year: int, kind: str) -> Publication | None:
+    """latest_publication for a page: the same row, without the payload until the page cache misses."""
+    return public_publications().filter(edition__year=year, kind=kind).order_by("-published_at", "-pk").first()
+
+
+def public_edition_publications(*, year: int) -> list[Publication]:
+    """Every publication of an edition, oldest first, with its edition and the one it corrects (one query)."""
+    return list(public_publications().filter(edition__year=year).order_by("published_at", "pk"))
+
+
+def class_slugs(*, year: int) -> dict[str, str]:
+    """Class name -> slug of an edition, for the addresses of the class badges (one query)."""
+    from award.models import AwardClass  # here, so that the module's imports above stay as they were
+
+    return dict(AwardClass.objects.filter(edition__year=year).values_list("name", "slug"))

@@ -617,3 +617,50 @@ def user_details_set(*, account: Any, values: Mapping[str, Any], user: Any = Non
         account.save(update_fields=list(changes))
         history_record(subject=account, action=ChangeRecord.Action.UPDATE, changes=changes, user=user, source=source)
         return True
+
+
+def membership_invite(*, membership: Membership, site_url: str, user: Any = None, source: str) -> str:
+    """E-mail a company user a one-time link to choose their password and read their participant's dashboard.
+
+    The link carries Django's password-reset token (valid PASSWORD_RESET_TIMEOUT,
+    void once a password is set), so an invitation works the same whether the
+    account has a password yet or not. Returns the address written to; the
+    history records that an invitation went out, never the link.
+    """
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    member, participant = membership.user, membership.participant
+    if not member.is_active:
+        raise Invalid({"user": [_("%(user)s is not active: activate the account first") % {"user": member.get_username()}]})
+    address = (member.email or "").strip()
+    if not address:
+        raise Invalid({"user": [_("%(user)s has no e-mail address") % {"user": member.get_username()}]})
+    path = reverse(
+        "accounts:invitation",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(member.pk)), "token": default_token_generator.make_token(member)},
+    )
+    context = {
+        "member": member,
+        "participant": participant,
+        "edition": participant.edition,
+        "link": site_url.rstrip("/") + path,
+        "login": site_url.rstrip("/") + reverse("accounts:login"),
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    subject = render_to_string("registration/invitation_subject.txt", context).strip()
+    send_mail(subject, render_to_string("registration/invitation_email.txt", context), None, [address])
+    history_record(
+        subject=membership,
+        action=ChangeRecord.Action.UPDATE,
+        changes={},
+        user=user,
+        source=source,
+        note=_("invitation sent to %(address)s") % {"address": address},
+    )
+    return address

@@ -1,55 +1,147 @@
-"""Public pages: read publications only, never live standings."""
+"""Public pages: read publications only, never live standings.
+
+Each page costs a fixed number of queries whatever the size of the edition: one
+to find the publication it shows, and, only when the rendered results are not
+cached yet for that publication and language, one for the payload and (final
+results) one for the class slugs.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
-from award.selectors import latest_publication, publication_document, published_editions
-
-CARD_TITLES = {
-    "phone": _("Best on phone"),
-    "email": _("Best on e-mail"),
-    "chat": _("Best on chat"),
-    "messenger": _("Best on Messenger"),
-}
-
-
-def shuffled(names: list[str], *, digest: str) -> list[str]:
-    """scoring.md §6: a random order fixed for the publication, derived from it, not from the request."""
-    return sorted(names, key=lambda name: hashlib.sha256(f"{digest}\n{name}".encode()).hexdigest())
-
-
-def _cards(document: dict[str, Any]) -> list[dict[str, Any]]:
-    cards = []
-    for channel, title in CARD_TITLES.items():
-        data = document["channels"].get(channel)
-        if data is None:
-            continue
-        average = data.get("average")
-        cards.append(
-            {
-                "channel": channel,
-                "title": title,
-                "names": shuffled(data.get("top3", []), digest=document["digest"]),
-                "winners": [w | {"score": Decimal(w["score"])} for w in data.get("winners", [])],
-                "average": Decimal(average) if average is not None else None,
-            }
-        )
-    return cards
+from award.badges import badge_height, badge_label, badge_snippet, badge_svg, find_prize
+from award.models import Publication, PublicationKind
+from award.public_pages import cached_html, final_results, interim_cards
+from award.selectors import (
+    class_slugs,
+    newest_publication,
+    public_edition_publications,
+    public_latest_publication,
+    publication_document,
+    published_editions,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The newest edition's latest publication: final if there is one, else interim."""
-    edition = published_editions().first()
-    context: dict[str, Any] = {"edition": edition}
-    if edition is not None:
-        publication = latest_publication(year=edition.year, kind="final" if edition.has_final else "interim")
-        document = publication_document(publication)
-        context |= {"publication": publication, "document": document, "cards": _cards(document)}
-    return render(request, "award/home.html", context)
+    """The newest edition's latest publication: final if there is one, else interim; a welcome before any."""
+    publication = newest_publication()
+    if publication is None:
+        return render(request, "award/home.html")
+    return _results_page(request, publication)
+
+
+def results(request: HttpRequest, year: int, kind: str) -> HttpResponse:
+    """The latest interim or final publication of an edition; 404 before the first of its kind."""
+    publication = public_latest_publication(year=year, kind=kind)
+    if publication is None:
+        raise Http404(f"No {kind} results of {year} have been published.")
+    return _results_page(request, publication)
+
+
+def edition(request: HttpRequest, year: int) -> HttpResponse:
+    """An edition's page: links to its latest interim and final results, and every publication it has had."""
+    publications = public_edition_publications(year=year)
+    if not publications:
+        raise Http404(f"Nothing of {year} has been published.")
+    latest = {publication.kind: publication for publication in publications}  # oldest first: the last of a kind wins
+    context = {
+        "edition": publications[0].edition,
+        "publications": publications,
+        "interim": latest.get(PublicationKind.INTERIM),
+        "final": latest.get(PublicationKind.FINAL),
+    }
+    return render(request, "award/edition.html", context)
+
+
+def archive(request: HttpRequest) -> HttpResponse:
+    """Every edition with a publication, newest first."""
+    return render(request, "award/archive.html", {"editions": list(published_editions())})
+
+
+def how_it_works(request: HttpRequest) -> HttpResponse:
+    """The method in plain language (spec/scoring.md for readers who are not engineers)."""
+    return render(request, "award/how_it_works.html")
+
+
+def badge_channel(request: HttpRequest, year: int, channel: str) -> HttpResponse:
+    return _badge(year=year, kind="channel", key=channel)
+
+
+def badge_class(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    return _badge(year=year, kind="class", key=slug)
+
+
+def badge_overall(request: HttpRequest, year: int) -> HttpResponse:
+    return _badge(year=year, kind="overall", key="overall")
+
+
+# Helpers ----------------------------------------------------------------------
+
+
+def _results_page(request: HttpRequest, publication: Publication) -> HttpResponse:
+    """The results of one publication inside the site's frame; the frame (language switch, account links) is per request."""
+    context = {"publication": publication, "edition": publication.edition, "body": _results_body(request, publication)}
+    return render(request, "award/results.html", context)
+
+
+def _results_body(request: HttpRequest, publication: Publication) -> SafeString:
+    if publication.kind == PublicationKind.INTERIM:
+        return cached_html(page="interim", publication=publication, extra=(), render=lambda: _render_interim(publication))
+    # The badge snippets carry absolute addresses, and class rankings show only while the organiser allows it.
+    site = request.build_absolute_uri("/").rstrip("/")
+    rankings = publication.edition.publish_rankings
+    return cached_html(
+        page="final", publication=publication, extra=(site, rankings), render=lambda: _render_final(publication, site=site)
+    )
+
+
+def _render_interim(publication: Publication) -> str:
+    document = publication_document(publication)
+    return render_to_string("award/_interim.html", {"publication": publication, "cards": interim_cards(document)})
+
+
+def _render_final(publication: Publication, *, site: str) -> str:
+    year = publication.edition.year
+    results = final_results(publication_document(publication), slugs=class_slugs(year=year))
+    results_path = reverse("award:final", kwargs={"year": year})
+    badges = [
+        {
+            "prize": prize,
+            "src": prize.badge_path(year),
+            "label": badge_label(prize, year=year),
+            "height": badge_height(len(prize.winners)),
+            "snippet": badge_snippet(prize, year=year, site=site, results_path=results_path),
+        }
+        for prize in results.prizes()
+    ]
+    context: dict[str, Any] = {
+        "publication": publication,
+        "results": results,
+        "show_rankings": publication.edition.publish_rankings,
+        "badges": badges,
+    }
+    return render_to_string("award/_final.html", context)
+
+
+def _badge(*, year: int, kind: str, key: str) -> HttpResponse:
+    """A prize's badge from the latest final publication; 404 before it, and for a prize without a winner."""
+    publication = public_latest_publication(year=year, kind=PublicationKind.FINAL)
+    if publication is None:
+        raise Http404(f"No final results of {year} have been published.")
+    slugs = class_slugs(year=year) if kind == "class" else {}
+    prize = find_prize(final_results(publication_document(publication), slugs=slugs), kind=kind, key=key)
+    if prize is None:
+        raise Http404("This prize has no winner.")
+    response = HttpResponse(badge_svg(prize, year=year, language=get_language()), content_type="image/svg+xml; charset=utf-8")
+    # Opened on its own, an SVG is a document: let it run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

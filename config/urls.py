@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("award.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("award.accounts")),
+    path("dashboard/", include("award.dashboard_urls")),
     path("", include("award.urls")),
 ]
 if settings.DEBUG:

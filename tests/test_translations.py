@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import polib
 import pytest
 
@@ -16,3 +23,22 @@ def test_every_string_is_translated_and_compiled(language: str) -> None:
     assert [entry.msgid for entry in po.fuzzy_entries()] == []
     compiled = polib.mofile(str(folder / "django.mo"))
     assert {e.msgid: e.msgstr for e in compiled if e.msgid} == {e.msgid: e.msgstr for e in po.translated_entries()}
+
+
+def test_the_catalogue_holds_every_string_of_the_sources(tmp_path: Any) -> None:
+    """A string added to the code or a template but never extracted would show in English: extract anew and compare."""
+    for name in ("award", "channels_app", "scoring", "config", "templates", "locale", "manage.py"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "nb", "--no-obsolete", "-v0"],
+        cwd=tmp_path,
+        check=True,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+
+    def ids(path: Path) -> set[tuple[str | None, str]]:
+        return {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(path)) if not entry.obsolete}
+
+    extracted = ids(tmp_path / "locale" / "nb" / "LC_MESSAGES" / "django.po")
+    assert extracted - ids(ROOT / "locale" / "nb" / "LC_MESSAGES" / "django.po") == set()

@@ -1,0 +1,443 @@
+"""Reads for the company dashboard: one participant's own numbers against the anonymous field.
+
+Every read here is scoped to a participant that the caller has already
+checked against the requesting user's memberships (`member_participant`), and
+none of them selects a judge: a company never learns who tested it (DESIGN.md).
+Aggregates are GROUP BY queries, so the page costs the same number of queries
+however many contacts there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import BigIntegerField, Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from award.models import Channel, Edition, Participant, PublicationKind
+from award.selectors import latest_publication, publication_document
+from channels_app.models import BOT_CHANNELS, Answer, Contact, HandledBy, Question
+from scoring import rules
+from scoring.models import ChannelStanding, OverallStanding
+
+# The class average is shown only when at least this many participants of the
+# class have a score in the channel: with fewer, a company could work out a
+# competitor's score from its own and the average.
+CLASS_AVERAGE_MIN_PARTICIPANTS = 3
+
+
+def _units(expression: str, **extra: Any) -> Cast:
+    """SUM over a ScoreField's raw ten-thousandths, exact on SQLite and PostgreSQL (as scoring.selectors does)."""
+    return Cast(Sum(Cast(expression, BigIntegerField()), **extra), BigIntegerField())
+
+
+def one_decimal(score: Decimal | None) -> Decimal | None:
+    """scoring.md §6: shown half-up to 1 decimal; templates only localise the separator."""
+    published = rules.published(score)
+    return Decimal(published) if published is not None else None
+
+
+# Memberships ------------------------------------------------------------------
+
+
+def member_participants(*, user: Any) -> list[Participant]:
+    """The participants whose dashboard this user may read, newest edition first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Participant.objects.filter(memberships__user=user)
+        .select_related("edition", "award_class")
+        .with_channels()
+        .order_by("-edition__year", "name", "pk")
+    )
+
+
+def member_participant(*, user: Any, year: int, participant_id: int) -> Participant | None:
+    """The participant if this user is a member of it in that year; None for anyone else's (the view answers 404)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Participant.objects.filter(pk=participant_id, edition__year=year, memberships__user=user)
+        .select_related("edition", "award_class")
+        .with_channels()
+        .first()
+    )
+
+
+# What the dashboard shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Average:
+    """An anonymous average of channel totals; `value` None when hidden or when nobody has a score yet."""
+
+    value: Decimal | None
+    participants: int  # how many participants have a score in the channel
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    """scoring.md §1 points of one performance area: own share of the points possible against the field's."""
+
+    area: str
+    own: Decimal | None
+    field: Decimal | None
+
+
+@dataclass(frozen=True)
+class HandlerLine:
+    """Answered contacts handled by an agent, or by a chatbot (alone or before an agent), with their mean score."""
+
+    handler: str  # "agent" or "bot"
+    contacts: int
+    score: Decimal | None
+    passed_to_agent: int = 0
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: date
+    contacts: int
+    score: Decimal | None  # mean of the month's contact scores, unanswered as 0 (like the channel total)
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    question: Question
+    points: int | None  # None: N/A
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    contact: Contact
+    answers: list[AnswerLine]
+
+    @property
+    def score(self) -> Decimal | None:
+        return one_decimal(self.contact.score)
+
+    @property
+    def wait(self) -> str:
+        return wait_text(self.contact.wait_seconds)
+
+
+def wait_text(seconds: int | None) -> str:
+    """A wait as people say it: seconds on the phone, hours or days for an e-mail reply (in the reader's language)."""
+    if seconds is None:
+        return ""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(seconds)s s") % {"seconds": seconds}
+
+
+@dataclass(frozen=True)
+class PublishedRank:
+    """A rank read from the final publication, never from the live standings."""
+
+    rank: int
+    of: int
+    score: Decimal | None
+
+
+@dataclass
+class ChannelBlock:
+    channel: str
+    label: str
+    minimum: int
+    contacts: int = 0
+    unanswered: int = 0
+    total: Decimal | None = None
+    answered: Decimal | None = None
+    bot_share: Decimal | None = None
+    qualified: bool = False
+    field_average: Average = field(default_factory=lambda: Average(None, 0))
+    class_average: Average = field(default_factory=lambda: Average(None, 0))
+    areas: list[AreaLine] = field(default_factory=list)
+    handlers: list[HandlerLine] = field(default_factory=list)
+    months: list[MonthPoint] = field(default_factory=list)
+    rank: PublishedRank | None = None
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.minimum - self.contacts)
+
+    @property
+    def total_display(self) -> Decimal | None:
+        return one_decimal(self.total)
+
+    @property
+    def answered_display(self) -> Decimal | None:
+        return one_decimal(self.answered)
+
+    @property
+    def class_average_hidden(self) -> bool:
+        return self.class_average.participants < CLASS_AVERAGE_MIN_PARTICIPANTS
+
+    @property
+    def splits_handlers(self) -> bool:
+        return self.channel in BOT_CHANNELS
+
+
+@dataclass
+class Dashboard:
+    participant: Participant
+    edition: Edition
+    channels: list[ChannelBlock]
+    contacts: list[ContactLine]
+    overall: Decimal | None = None
+    overall_contacts: int = 0
+    qualified: bool = False
+    final_published_at: Any = None
+    edition_rank: PublishedRank | None = None
+    class_rank: PublishedRank | None = None
+
+    @property
+    def minimum(self) -> int:
+        return self.edition.min_contacts_per_channel
+
+    @property
+    def overall_display(self) -> Decimal | None:
+        return one_decimal(self.overall)
+
+    def channel(self, code: str) -> ChannelBlock | None:
+        return next((block for block in self.channels if block.channel == code), None)
+
+
+def participant_dashboard(*, participant: Participant, with_contacts: bool = True) -> Dashboard:
+    """Everything the dashboard shows of one participant (from `member_participant`), in a fixed number of queries."""
+    edition = participant.edition
+    labels = dict(Channel.choices)
+    blocks = {
+        code: ChannelBlock(channel=code, label=str(labels[code]), minimum=edition.min_contacts_per_channel)
+        for code in participant.channels
+    }
+    dashboard = Dashboard(participant=participant, edition=edition, channels=list(blocks.values()), contacts=[])
+    questions = participant_questions(participant=participant)
+    _add_standings(dashboard, blocks)
+    _add_averages(participant, blocks)
+    _add_areas(participant, blocks, questions)
+    _add_handlers(participant, blocks)
+    _add_months(participant, blocks)
+    _add_published_ranks(dashboard, blocks)
+    if with_contacts:
+        dashboard.contacts = participant_contacts(participant=participant, questions=questions)
+    return dashboard
+
+
+def _add_standings(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> None:
+    participant = dashboard.participant
+    for standing in ChannelStanding.objects.filter(participant=participant, channel__in=list(blocks)):
+        block = blocks[standing.channel]
+        block.contacts, block.unanswered, block.qualified = standing.contacts, standing.unanswered, standing.qualified
+        block.total, block.answered, block.bot_share = standing.total, standing.answered, standing.bot_share
+    overall = OverallStanding.objects.filter(participant=participant).first()
+    if overall is not None:
+        dashboard.overall, dashboard.overall_contacts, dashboard.qualified = overall.overall, overall.contacts, overall.qualified
+
+
+def _add_averages(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
+    """scoring.md §5 for the field, and the same mean over the participant's class, from one GROUP BY."""
+    rows = (
+        ChannelStanding.objects.filter(edition_id=participant.edition_id, channel__in=list(blocks), contacts__gt=0)
+        .values("channel", "participant__award_class_id")
+        .annotate(units=_units("total"), participants=Count("id"))
+        .order_by()
+    )
+    field_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        sums = field_sums[row["channel"]]
+        sums[0] += int(row["units"] or 0)
+        sums[1] += row["participants"]
+        if row["participant__award_class_id"] == participant.award_class_id:
+            blocks[row["channel"]].class_average = _average(int(row["units"] or 0), row["participants"], hide=True)
+    for channel, (units, count) in field_sums.items():
+        blocks[channel].field_average = _average(units, count, hide=False)
+
+
+def _average(units: int, participants: int, *, hide: bool) -> Average:
+    if hide and participants < CLASS_AVERAGE_MIN_PARTICIPANTS:
+        return Average(None, participants)
+    return Average(one_decimal(rules.mean_of_units(units, participants)), participants)
+
+
+def _points_by_question(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]:
+    """question id -> (points given, points possible) over answers that are not N/A, in one GROUP BY."""
+    rows = (
+        answers.filter(points__isnull=False)
+        .values("question_id")
+        .annotate(given=Sum("points"), possible=Sum("max_points"))
+        .order_by()
+    )
+    return {row["question_id"]: (int(row["given"]), int(row["possible"])) for row in rows}
+
+
+def field_points_by_question(*, edition: Edition) -> dict[int, tuple[int, int]]:
+    """The whole field's points per question over counted contacts, cached per data version of the edition.
+
+    Every write that changes an answer, a maximum or which contacts count bumps
+    Edition.data_version (DESIGN.md), so a cached value is never stale; this is
+    the one dashboard query whose cost grows with the field, and every company
+    of the edition shares its result.
+    """
+    # created_at as well: a database restored or rebuilt may give another edition the same id and version.
+    key = f"dashboard-field-points:{edition.pk}:{edition.created_at.timestamp()}:{edition.data_version}"
+    found = cache.get(key)
+    if found is None:
+        found = _points_by_question(Answer.objects.filter(contact__in=Contact.objects.counted().filter(edition_id=edition.pk)))
+        cache.set(key, found, timeout=24 * 3600)
+    return found
+
+
+def _add_areas(participant: Participant, blocks: dict[str, ChannelBlock], questions: list[Question]) -> None:
+    """Per channel and area: own points against the field's, each as a share of the points possible (scored questions only)."""
+    own = _points_by_question(Answer.objects.filter(contact__in=_own_contacts(participant)))
+    field_points = field_points_by_question(edition=participant.edition)
+    sums: dict[tuple[str, str], list[int]] = {}
+    for question in questions:  # in questionnaire order, so areas come in the order the judges meet them
+        if not question.counts or question.channel not in blocks:
+            continue  # scoring.md: customer-experience questions are recorded, never scored
+        line = sums.setdefault((question.channel, question.area), [0, 0, 0, 0])
+        for offset, (given, possible) in enumerate((own.get(question.pk, (0, 0)), field_points.get(question.pk, (0, 0)))):
+            line[2 * offset] += given
+            line[2 * offset + 1] += possible
+    for (channel, area), (own_given, own_possible, field_given, field_possible) in sums.items():
+        if field_possible == 0:
+            continue  # nobody has been scored on this area yet
+        blocks[channel].areas.append(
+            AreaLine(
+                area=area,
+                own=one_decimal(rules.share(own_given, own_possible)),
+                field=one_decimal(rules.share(field_given, field_possible)),
+            )
+        )
+
+
+def _own_contacts(participant: Participant) -> QuerySet[Contact]:
+    return Contact.objects.counted().filter(edition_id=participant.edition_id, participant_id=participant.pk)
+
+
+def _add_handlers(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
+    """Chat and Messenger: answered contacts by who handled them, agent against chatbot, with the mean of their scores."""
+    channels = [code for code in blocks if code in BOT_CHANNELS]
+    if not channels:
+        return
+    rows = (
+        _own_contacts(participant)
+        .filter(channel__in=channels, answered=True)
+        .values("channel", "handled_by")
+        .annotate(contacts=Count("id"), units=_units("score"))
+        .order_by()
+    )
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        # scoring.md §2 (bot_share): a chat a chatbot began counts as the chatbot's, even when an agent took over.
+        handler = "bot" if row["handled_by"] in rules.BOT_HANDLERS else "agent"
+        line = sums[(row["channel"], handler)]
+        line[0] += row["contacts"]
+        line[1] += int(row["units"] or 0)
+        line[2] += row["contacts"] if row["handled_by"] == HandledBy.BOT_TO_AGENT else 0
+    for channel in channels:
+        blocks[channel].handlers = [
+            HandlerLine(
+                handler=handler,
+                contacts=sums[(channel, handler)][0],
+                score=one_decimal(rules.mean_of_units(sums[(channel, handler)][1], sums[(channel, handler)][0])),
+                passed_to_agent=sums[(channel, handler)][2],
+            )
+            for handler in ("agent", "bot")
+        ]
+
+
+def _add_months(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
+    """The channel score month by month (the award's local months), unanswered contacts as 0 like the total."""
+    rows = (
+        _own_contacts(participant)
+        .filter(channel__in=list(blocks))
+        .annotate(month=TruncMonth("happened_at", tzinfo=timezone.get_default_timezone()))
+        .values("channel", "month")
+        .annotate(contacts=Count("id"), units=_units("score"))
+        .order_by("channel", "month")
+    )
+    for row in rows:
+        month = row["month"]
+        month = month.date() if hasattr(month, "date") else month
+        score = one_decimal(rules.mean_of_units(int(row["units"] or 0), row["contacts"]))
+        blocks[row["channel"]].months.append(MonthPoint(month=month, contacts=row["contacts"], score=score))
+
+
+def _add_published_ranks(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> None:
+    """Ranks only from the latest final publication (DESIGN.md: nothing before it is published)."""
+    publication = latest_publication(year=dashboard.edition.year, kind=PublicationKind.FINAL)
+    if publication is None:
+        return
+    document = publication_document(publication)
+    name = dashboard.participant.name
+    dashboard.final_published_at = publication.published_at
+    dashboard.edition_rank = _rank_in(document["overall"]["ranking"], name)
+    class_name = dashboard.participant.award_class.name
+    for award_class in document["classes"]:
+        if award_class["name"] == class_name:
+            dashboard.class_rank = _rank_in(award_class["ranking"], name)
+    for code, block in blocks.items():
+        channel = document["channels"].get(code)
+        if channel is not None:
+            block.rank = _rank_in(channel["ranking"], name)
+
+
+def _rank_in(ranking: list[dict[str, Any]], name: str) -> PublishedRank | None:
+    for entry in ranking:
+        if entry["name"] == name:
+            score = Decimal(entry["score"]) if entry.get("score") is not None else None
+            return PublishedRank(rank=entry["rank"], of=len(ranking), score=score)
+    return None
+
+
+# Contacts ------------------------------------------------------------------------------
+
+
+def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> list[ContactLine]:
+    """Every counted contact, oldest first, with each question of its channel and the points given (N/A where none).
+
+    Three queries whatever the number of contacts: the contacts, their answers, the questionnaire (unless given).
+    Drafts and voided contacts never reach a company (scoring.md §1); the judge is never selected.
+    """
+    contacts = (
+        _own_contacts(participant)
+        .only("id", "ref", "channel", "happened_at", "answered", "wait_seconds", "handled_by", "comment", "score")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.only("id", "contact_id", "question_id", "points")))
+        .order_by("happened_at", "pk")
+    )
+    by_channel: dict[str, list[Question]] = defaultdict(list)
+    for question in questions if questions is not None else participant_questions(participant=participant):
+        by_channel[question.channel].append(question)
+    lines = []
+    for contact in contacts:
+        points = {answer.question_id: answer.points for answer in contact.answers.all()}
+        answers = (
+            [AnswerLine(question, points.get(question.pk)) for question in by_channel[contact.channel]]
+            if contact.answered
+            else []
+        )
+        lines.append(ContactLine(contact=contact, answers=answers))
+    return lines
+
+
+def participant_questions(*, participant: Participant) -> list[Question]:
+    """The questionnaire of the channels it offers, in channel order: the CSV export's answer columns."""
+    order = {code: position for position, code in enumerate(Channel.values)}
+    questions = Question.objects.filter(edition_id=participant.edition_id, channel__in=participant.channels)
+    return sorted(questions, key=lambda q: (order[q.channel], q.position, q.pk))

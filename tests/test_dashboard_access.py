@@ -1,0 +1,109 @@
+"""Who may open which dashboard URL (DESIGN.md's roles table): every URL x every persona.
+
+Company user A reads participant A only; B's user gets 404 for A's URLs (never 403:
+a URL does not tell whether another participant exists); the public is sent to the
+login page; judges and organisers have no dashboard of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from award.models import Participant
+from tests.conftest import record
+from tests.factories import QuestionFactory
+
+PERSONAS = ["company_user", "other_company_user", "judge", "organiser", "anonymous"]
+
+
+@pytest.fixture
+def world(participant_a: Participant, participant_b: Participant, judge: Any) -> dict[str, Any]:
+    """A and B in one edition, each with a scored phone contact by a judge whose name must never show."""
+    edition = participant_a.edition
+    QuestionFactory(edition=edition, channel="phone", key="solution", area="Solution", max_points=10)
+    judge.username = "judge-ingrid-hansen"
+    judge.save()
+    record(edition, participant=participant_a, channel="phone", judge=judge, answers={"solution": 8}, comment="Comment about A")
+    record(edition, participant=participant_b, channel="phone", judge=judge, answers={"solution": 3}, comment="Comment about B")
+    return {"year": edition.year, "a": participant_a.pk, "b": participant_b.pk}
+
+
+def a_urls(w: dict[str, Any]) -> list[str]:
+    """Every URL that names participant A: page, report, export, chart."""
+    base = f"/dashboard/{w['year']}/{w['a']}"
+    return [f"{base}/", f"{base}/report/", f"{base}/contacts.csv", f"{base}/chart/phone.svg", f"{base}/chart/chat.svg"]
+
+
+def client_for(persona: str, request: pytest.FixtureRequest) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    return client
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_participant_a_urls(persona: str, world: dict[str, Any], request: pytest.FixtureRequest) -> None:
+    client = client_for(persona, request)
+    for url in a_urls(world):
+        response = client.get(url)
+        if persona == "company_user":
+            assert response.status_code == 200, url
+            assert "judge-ingrid-hansen" not in response.content.decode(), url
+            assert "Comment about B" not in response.content.decode(), url
+        elif persona == "anonymous":
+            assert response.status_code == 302, url
+            assert response["Location"] == f"/accounts/login/?next={url}"
+        else:
+            assert response.status_code == 404, (persona, url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_dashboard_home_and_year(persona: str, world: dict[str, Any], request: pytest.FixtureRequest) -> None:
+    client = client_for(persona, request)
+    home, year = client.get("/dashboard/"), client.get(f"/dashboard/{world['year']}/")
+    if persona == "anonymous":
+        assert home["Location"] == "/accounts/login/?next=/dashboard/"
+        assert year["Location"] == f"/accounts/login/?next=/dashboard/{world['year']}/"
+        return
+    if persona in ("company_user", "other_company_user"):
+        own, other = ("A", "B") if persona == "company_user" else ("B", "A")
+        for response in (home, year):
+            html = response.content.decode()
+            assert response.status_code == 200
+            assert f"<h1>Company {own}</h1>" in html and f"Comment about {own}" in html
+            assert f"Company {other}" not in html and f"Comment about {other}" not in html
+        return
+    # Judges and organisers: a clear page, not an error, and nothing of anyone's.
+    assert home.status_code == 200
+    assert home.templates[0].name == "award/dashboard/no_membership.html"
+    assert "Company A" not in home.content.decode()
+    assert year.status_code == 404
+
+
+def test_participant_b_urls_are_404_for_company_user_a(world: dict[str, Any], company_user: Any) -> None:
+    client = Client()
+    client.force_login(company_user)
+    base = f"/dashboard/{world['year']}/{world['b']}"
+    for url in [f"{base}/", f"{base}/report/", f"{base}/contacts.csv", f"{base}/chart/phone.svg"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_own_participant_under_another_year_or_channel_is_404(world: dict[str, Any], company_user: Any) -> None:
+    client = Client()
+    client.force_login(company_user)
+    assert client.get(f"/dashboard/{world['year'] + 1}/{world['a']}/").status_code == 404
+    assert client.get(f"/dashboard/{world['year']}/{world['a']}/chart/email.svg").status_code == 404  # not offered
+    assert client.get(f"/dashboard/{world['year']}/{world['a']}/chart/fax.svg").status_code == 404
+
+
+def test_company_users_are_not_staff_and_the_header_links_to_their_dashboard(world: dict[str, Any], company_user: Any) -> None:
+    assert not company_user.is_staff
+    client = Client()
+    client.force_login(company_user)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="/dashboard/"' in html and 'action="/accounts/logout/"' in html
+    anonymous = Client().get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="/accounts/login/"' in anonymous and 'href="/dashboard/"' not in anonymous

@@ -1,0 +1,184 @@
+"""Winner badges: an SVG per prize of the latest final publication, and the HTML snippet to copy from the final page."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from award.models import AwardClass, Edition, Publication
+from award.services import publication_create
+from tests.factories import ParticipantFactory
+from tests.test_public_pages import FINAL_AT, INTERIM_AT, Page
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def final(mini: Edition) -> Publication:
+    publication_create(edition=mini, kind="interim", published_at=INTERIM_AT)
+    return publication_create(edition=mini, kind="final", published_at=FINAL_AT)
+
+
+def badge(client: Client, url: str, language: str = "nb") -> tuple[ET.Element, list[str]]:
+    """The badge's SVG root and its lines of text, top to bottom."""
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    root = ET.fromstring(response.content)  # well-formed XML, or this raises
+    assert root.tag == f"{SVG}svg"
+    return root, [element.text or "" for element in root.iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize(
+    ("url", "language", "lines", "title"),
+    [
+        (
+            "/badges/2021/phone.svg",
+            "nb",
+            ["KUNDESERVICEPRISEN 2021", "Best på telefon", "Sixt"],
+            "Kundeserviceprisen 2021, Best på telefon: Sixt",
+        ),
+        (
+            "/badges/2021/phone.svg",
+            "en",
+            ["CUSTOMER SERVICE AWARD 2021", "Best on phone", "Sixt"],
+            "Customer Service Award 2021, Best on phone: Sixt",
+        ),
+        (
+            "/badges/2021/email.svg",
+            "sv",
+            ["KUNDSERVICEPRISET 2021", "Bäst på e-post", "Sognenett", "Tussa"],  # joint winners, one line each
+            "Kundservicepriset 2021, Bäst på e-post: Sognenett, Tussa",
+        ),
+        (
+            "/badges/2021/chat.svg",
+            "nb",
+            ["KUNDESERVICEPRISEN 2021", "Best på chat", "Sixt"],
+            "Kundeserviceprisen 2021, Best på chat: Sixt",
+        ),
+        (
+            "/badges/2021/class/broadband.svg",
+            "nb",
+            ["KUNDESERVICEPRISEN 2021", "Klassevinner: Broadband", "Tussa"],
+            "Kundeserviceprisen 2021, Klassevinner: Broadband: Tussa",
+        ),
+        (
+            "/badges/2021/class/car-rental.svg",
+            "en",
+            ["CUSTOMER SERVICE AWARD 2021", "Class winner: Car rental", "Sixt"],
+            "Customer Service Award 2021, Class winner: Car rental: Sixt",
+        ),
+        (
+            "/badges/2021/overall.svg",
+            "nb",
+            ["KUNDESERVICEPRISEN 2021", "Totalvinner", "Sixt"],
+            "Kundeserviceprisen 2021, Totalvinner: Sixt",
+        ),
+    ],
+)
+def test_a_badge_shows_the_year_the_prize_and_the_winners(
+    final: Publication, client: Client, url: str, language: str, lines: list[str], title: str
+) -> None:
+    root, texts = badge(client, url, language)
+
+    assert texts == lines
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == title
+    assert root.get("lang") == language
+    assert int(root.get("height")) == 100 + 26 * (len(lines) - 2) - 2
+
+
+def test_a_class_badge_has_the_address_of_the_organisers_slug(mini: Edition, client: Client) -> None:
+    AwardClass.objects.filter(edition=mini, name="Insurance").update(slug="forsikring")
+    publication_create(edition=mini, kind="final")
+
+    _, texts = badge(client, "/badges/2021/class/forsikring.svg", "en")
+
+    assert texts[1:] == ["Class winner: Insurance", "Frende Forsikring"]
+    assert client.get("/badges/2021/class/insurance.svg").status_code == 404
+
+
+def test_a_long_name_is_squeezed_into_the_badge(mini: Edition, client: Client) -> None:
+    long_name = "Sixt Bilutleie Norge AS, avdeling Gardermoen lufthavn"
+    mini.participants.filter(name="Sixt").update(name=long_name)
+    publication_create(edition=mini, kind="final")
+
+    root, _ = badge(client, "/badges/2021/overall.svg", "en")
+
+    winner = root.findall(f"{SVG}g/{SVG}text")[2]
+    assert (winner.text, winner.get("textLength"), winner.get("lengthAdjust")) == (long_name, "280", "spacingAndGlyphs")
+    assert root.findall(f"{SVG}g/{SVG}text")[1].get("textLength") is None  # "Overall winner" fits as it is
+
+
+def test_the_badges_text_is_escaped(mini: Edition, client: Client) -> None:
+    mini.participants.filter(name="Sixt").update(name='Sixt <script>alert("x")</script> & Co')
+    publication_create(edition=mini, kind="final")
+
+    response = client.get("/badges/2021/overall.svg", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert b"<script>" not in response.content
+    assert ET.fromstring(response.content).findall(f"{SVG}g/{SVG}text")[2].text == 'Sixt <script>alert("x")</script> & Co'
+
+
+def test_no_badge_before_the_final_publication(mini: Edition, client: Client) -> None:
+    publication_create(edition=mini, kind="interim", published_at=INTERIM_AT)
+
+    for url in ("/badges/2021/phone.svg", "/badges/2021/class/broadband.svg", "/badges/2021/overall.svg"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_no_badge_for_a_prize_without_a_winner(mini: Edition, client: Client) -> None:
+    """Messenger is offered but nobody was tested in it; Banking has a participant that was never ranked."""
+    banking = AwardClass.objects.create(edition=mini, name="Banking")
+    ParticipantFactory(edition=mini, award_class=banking, name="Nordbank", channels=["messenger"])
+    publication = publication_create(edition=mini, kind="final", published_at=FINAL_AT)
+    assert '"messenger":{"average":null,"ranking":[],"winners":[]}' in Publication.objects.get(pk=publication.pk).payload
+
+    for url in (
+        "/badges/2021/messenger.svg",  # a channel with no winner
+        "/badges/2021/class/banking.svg",  # a class with no winner
+        "/badges/2021/class/no-such-class.svg",
+        "/badges/2021/fax.svg",
+        "/badges/2020/phone.svg",
+        "/badges/2021/class/Broadband.svg",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/badges/2021/phone.svg").status_code == 200
+
+
+def test_the_final_page_offers_a_snippet_for_every_prize_with_a_winner(final: Publication, client: Client) -> None:
+    content = client.get("/2021/final/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    page = Page(content)
+
+    images = [(image["src"], image["alt"]) for image in page.images]
+    assert images == [
+        ("/badges/2021/phone.svg", "Kundeserviceprisen 2021, Best på telefon: Sixt"),
+        ("/badges/2021/email.svg", "Kundeserviceprisen 2021, Best på e-post: Sognenett, Tussa"),
+        ("/badges/2021/chat.svg", "Kundeserviceprisen 2021, Best på chat: Sixt"),
+        ("/badges/2021/class/broadband.svg", "Kundeserviceprisen 2021, Klassevinner: Broadband: Tussa"),
+        ("/badges/2021/class/car-rental.svg", "Kundeserviceprisen 2021, Klassevinner: Car rental: Sixt"),
+        ("/badges/2021/class/insurance.svg", "Kundeserviceprisen 2021, Klassevinner: Insurance: Frende Forsikring"),
+        ("/badges/2021/overall.svg", "Kundeserviceprisen 2021, Totalvinner: Sixt"),
+    ]
+    snippets = [html.unescape(text) for text in re.findall(r"<textarea[^>]*>(.*?)</textarea>", content, re.S)]
+    assert snippets[0] == (
+        '<a href="http://testserver/2021/final/"><img src="http://testserver/badges/2021/phone.svg"'
+        ' alt="Kundeserviceprisen 2021, Best på telefon: Sixt" width="320" height="124"></a>'
+    )
+    assert len(snippets) == len(images)
+    for src, _ in images:
+        assert client.get(src, HTTP_ACCEPT_LANGUAGE="nb").status_code == 200, src

@@ -1,0 +1,545 @@
+"""The public site (issue 4): home, edition, archive, interim and final results, how it works.
+
+Every page is read as a visitor reads it (status, headings, names, localised
+numbers), and its query count is the same for the hand-made mini edition and
+for one many times its size.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from award.models import Edition, Publication
+from award.public_pages import shuffled
+from award.services import publication_create
+from channels_app.bundle import import_edition
+from tests.conftest import SAMPLES
+
+INTERIM_AT = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)
+FINAL_AT = datetime(2021, 5, 20, 18, 0, tzinfo=UTC)
+PUBLISHED_ON = {"nb": "1. mars 2021", "sv": "1 mars 2021", "en": "March 1, 2021"}
+FINAL_ON = {"nb": "20. mai 2021", "sv": "20 maj 2021", "en": "May 20, 2021"}
+AVERAGE_SO_FAR = {
+    "nb": "Snittscore for alle deltakere så langt: {}",
+    "sv": "Snittpoäng för alla deltagare hittills: {}",
+    "en": "Average score of all participants so far: {}",
+}
+CARD_TITLES = {
+    "nb": {"phone": "Best på telefon", "email": "Best på e-post", "chat": "Best på chat"},
+    "sv": {"phone": "Bäst på telefon", "email": "Bäst på e-post", "chat": "Bäst på chatt"},
+    "en": {"phone": "Best on phone", "email": "Best on e-mail", "chat": "Best on chat"},
+}
+
+
+# Reading a page ---------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """The parts of a rendered page the tests look at: headings, landmarks, text, and what it loads."""
+
+    LANDMARKS = {"header", "nav", "main", "footer"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, content: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[int, str]] = []
+        self.landmarks: set[str] = set()
+        self.texts: list[str] = []
+        self.loads: list[str] = []  # addresses the browser fetches by itself: stylesheets, icons, scripts, images
+        self.links: list[str] = []
+        self.images: list[dict[str, str]] = []
+        self._heading: list[str] | None = None
+        self._level = 0
+        self._skip = 0
+        self.feed(content)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag in self.LANDMARKS:
+            self.landmarks.add(tag)
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading, self._level = [], int(tag[1])
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "link" and attributes.get("href"):
+            self.loads.append(attributes["href"])
+        if tag in ("script", "img", "iframe", "source") and attributes.get("src"):
+            self.loads.append(attributes["src"])
+        if tag == "img":
+            self.images.append(attributes)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        if "style" in attributes and "url(" in attributes["style"]:
+            self.loads.append(attributes["style"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append((self._level, " ".join("".join(self._heading).split())))
+            self._heading = None
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._heading is not None:
+            self._heading.append(data)
+        if data.strip():
+            self.texts.append(" ".join(data.split()))
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.texts)
+
+    def h1(self) -> str:
+        found = [text for level, text in self.headings if level == 1]
+        assert len(found) == 1, found
+        return found[0]
+
+
+def assert_well_formed(page: Page) -> None:
+    """One h1, headings that never skip a level, the landmarks, a text alternative for every image, nothing from elsewhere."""
+    page.h1()
+    levels = [level for level, _ in page.headings]
+    assert levels[0] == 1, page.headings
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels)), page.headings
+    assert {"header", "nav", "main", "footer"} <= page.landmarks
+    assert all(image.get("alt") for image in page.images), page.images
+    for address in page.loads:
+        assert address.startswith("/") and not address.startswith("//"), address
+
+
+def get(client: Client, url: str, language: str, status: int = 200) -> Page:
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == status, (url, response.status_code)
+    content = response.content.decode()
+    assert f'<html lang="{language}">' in content
+    return Page(content)
+
+
+def main(response: Any) -> str:
+    """The page's <main>: the header around it differs per request (its CSRF token)."""
+    return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
+
+
+def card_names(page_html: str) -> dict[str, list[str]]:
+    """channel -> the names of its interim card, in the order shown."""
+    cards = re.findall(r'<h2 id="card-(\w+)">.*?</h2>\s*<ul class="names">(.*?)</ul>', page_html, re.S)
+    return {channel: [html.unescape(name) for name in re.findall(r"<li>(.*?)</li>", names)] for channel, names in cards}
+
+
+# Fixtures ---------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Rendered pages are cached by publication pk and digest; rolled-back tests reuse pks, so start empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def expected(samples: Path) -> dict[str, Any]:
+    return json.loads((SAMPLES / "mini.expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def interim(mini: Edition) -> Publication:
+    return publication_create(edition=mini, kind="interim", published_at=INTERIM_AT)
+
+
+@pytest.fixture
+def final(mini: Edition, interim: Publication) -> Publication:
+    return publication_create(edition=mini, kind="final", published_at=FINAL_AT)
+
+
+def write_bundle(folder: Path, *, year: int, classes: int, per_class: int) -> Path:
+    """A bundle of spec/bundle-format.md with classes x per_class participants in all four channels, 3 contacts each."""
+    questions = {
+        channel: [
+            {"key": "wait", "text": "Wait?", "area": "Answer and waiting time", "max_points": 5, "counts": True},
+            {"key": "solution", "text": "Solved?", "area": "Solution", "max_points": 10, "counts": True},
+        ]
+        for channel in ("phone", "email", "chat", "messenger")
+    }
+    class_names = [f"Class {n:02d}" for n in range(classes)]
+    edition = {
+        "year": year,
+        "name": f"Customer Service Award {year}",
+        "starts_on": f"{year}-01-15",
+        "ends_on": f"{year}-04-12",
+        "min_contacts_per_channel": 3,
+        "classes": class_names,
+        "questions": questions,
+    }
+    folder.mkdir(parents=True)
+    (folder / "edition.json").write_text(json.dumps(edition), encoding="utf-8")
+    names = [(f"Company {c:02d}-{p:02d}", class_name) for c, class_name in enumerate(class_names) for p in range(per_class)]
+    with (folder / "participants.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "class", "channels"])
+        writer.writerows([name, class_name, "phone|email|chat|messenger"] for name, class_name in names)
+    answer_columns = [f"{channel}.{q['key']}" for channel, qs in questions.items() for q in qs]
+    with (folder / "contacts.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "ref",
+                "participant",
+                "channel",
+                "judge",
+                "happened_at",
+                "answered",
+                "wait_seconds",
+                "handled_by",
+                "voided",
+                "comment",
+                *answer_columns,
+            ]
+        )
+        ref = 0
+        for number, (name, _) in enumerate(names):
+            for channel in questions:
+                for attempt in range(3):
+                    ref += 1
+                    answers = {f"{channel}.wait": (number + attempt) % 6, f"{channel}.solution": (number * 7 + attempt) % 11}
+                    writer.writerow(
+                        [
+                            f"C{ref:05d}",
+                            name,
+                            channel,
+                            f"judge{attempt + 1}",
+                            f"{year}-02-{attempt + 1:02d}T10:00:00+01:00",
+                            "true",
+                            "60",
+                            "agent",
+                            "false",
+                            "",
+                        ]
+                        + [answers.get(column, "") for column in answer_columns]
+                    )
+    return folder
+
+
+@pytest.fixture
+def large(db: None, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> Edition:
+    """An edition of 2022 with 48 participants in 8 classes and 576 contacts (the mini one: 5 and 35)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        import_edition(write_bundle(tmp_path / "large", year=2022, classes=8, per_class=6))
+    return Edition.objects.get(year=2022)
+
+
+# Home ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_home_before_anything_is_published_is_a_friendly_page(
+    db: None, client: Client, language: str, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):
+        page = get(client, "/", language)
+
+    assert_well_formed(page)
+    assert page.h1() == {"nb": "Kundeserviceprisen", "en": "Customer Service Award"}[language]
+    assert {"nb": "Ingen resultater er publisert ennå.", "en": "No results have been published yet."}[language] in page.text
+
+
+@pytest.mark.parametrize("language", ["nb", "sv", "en"])
+def test_home_shows_the_interim_top3_in_the_publications_own_order(
+    mini: Edition, interim: Publication, expected: dict[str, Any], client: Client, language: str
+) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=language)
+    page = Page(response.content.decode())
+
+    assert response.status_code == 200
+    assert_well_formed(page)
+    assert page.h1() == "Customer Service Award 2021"
+    shown = card_names(response.content.decode())
+    assert list(shown) == ["phone", "email", "chat"]  # nobody offers Messenger in the mini edition: no card
+    for channel, data in expected["interim"]["channels"].items():
+        assert shown[channel] == shuffled(data["top3"], digest=interim.digest)
+        assert sorted(shown[channel]) == data["top3"]
+    assert [text for level, text in page.headings if level == 2] == list(CARD_TITLES[language].values())
+    decimal = "," if language in ("nb", "sv") else "."
+    for average in ("73.3", "90.4", "91.4"):
+        assert AVERAGE_SO_FAR[language].format(average.replace(".", decimal)) in page.text
+    assert "73.3" not in page.text if language != "en" else "73,3" not in page.text
+    assert PUBLISHED_ON[language] in page.text
+    assert interim.digest in page.text
+    assert "98,3" not in page.text and "98.3" not in page.text  # scoring.md §6: no individual score on an interim page
+
+
+def test_the_order_of_the_names_is_the_publications_not_the_requests(mini: Edition, interim: Publication, client: Client) -> None:
+    first = card_names(client.get("/", HTTP_ACCEPT_LANGUAGE="nb").content.decode())
+    cache.clear()
+    again = [
+        card_names(client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode())
+        for url in ("/", "/2021/interim/")
+        for lang in ("nb", "en")
+    ]
+
+    assert all(shown == first for shown in again)
+    later = publication_create(edition=mini, kind="interim", published_at=datetime(2021, 3, 15, 12, 0, tzinfo=UTC))
+    shown = card_names(client.get("/", HTTP_ACCEPT_LANGUAGE="nb").content.decode())
+    assert shown == {channel: shuffled(sorted(names), digest=later.digest) for channel, names in first.items()}
+
+
+def test_home_shows_the_final_results_once_there_are_some(mini: Edition, final: Publication, client: Client) -> None:
+    page = get(client, "/", "nb")
+
+    assert page.h1() == "Customer Service Award 2021"
+    assert "Endelige resultater" in page.text
+    assert final.digest in page.text
+    assert "Totalvinner" in [text for _, text in page.headings]
+
+
+def test_home_shows_the_newest_edition(mini: Edition, interim: Publication, large: Edition, client: Client) -> None:
+    assert get(client, "/", "en").h1() == "Customer Service Award 2021"
+
+    newer = publication_create(edition=large, kind="interim")
+
+    page = get(client, "/", "en")
+    assert page.h1() == "Customer Service Award 2022"
+    assert newer.digest in page.text
+
+
+# Interim and final ----------------------------------------------------------------
+
+
+def test_results_pages_answer_404_before_their_first_publication(mini: Edition, client: Client) -> None:
+    for url in ("/2021/interim/", "/2021/final/", "/2021/", "/1999/", "/1999/interim/"):
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="nb").status_code == 404, url
+
+    publication_create(edition=mini, kind="interim", published_at=INTERIM_AT)
+
+    assert client.get("/2021/interim/").status_code == 200
+    assert client.get("/2021/final/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_final_page_shows_every_winner_with_their_score(
+    mini: Edition, final: Publication, expected: dict[str, Any], client: Client, language: str
+) -> None:
+    page = get(client, "/2021/final/", language)
+
+    assert_well_formed(page)
+    assert page.h1() == "Customer Service Award 2021"
+    text = page.text
+    local = (lambda score: score.replace(".", ",")) if language == "nb" else (lambda score: score)
+    nb = language == "nb"
+    assert f"Sixt (Car rental) {local('96.4')}" in text  # the overall winner
+    assert f"{'Best på telefon' if nb else 'Best on phone'} Sixt {local('98.3')}" in text
+    assert (
+        f"{'Best på e-post' if nb else 'Best on e-mail'} Sognenett {local('91.1')} Tussa {local('91.1')}" in text
+    )  # joint winners
+    assert f"{'Best på chat' if nb else 'Best on chat'} Sixt {local('94.4')}" in text
+    for average in ("73.3", "90.4", "91.4"):
+        assert ("Snittscore for alle deltakere: " if nb else "Average score of all participants: ") + local(average) in text
+    # Class winners, then each class's full ranking (the mini edition publishes rankings).
+    for block in expected["final"]["classes"]:
+        winner = block["winners"][0]
+        assert f"{block['name']} {winner['name']} {local(winner['score'])}" in text
+        ranking = " ".join(f"{row['rank']} {row['name']} {local(row['score'])}" for row in block["ranking"])
+        assert ranking in text, ranking
+    assert ("Rangering i hver klasse" if nb else "Rankings by class") in [t for _, t in page.headings]
+    assert FINAL_ON[language] in text
+    assert final.digest in text
+    assert "98,3" not in text if language == "en" else "98.3" not in text
+
+
+def test_final_page_shows_class_rankings_only_when_the_organiser_publishes_them(
+    mini: Edition, final: Publication, client: Client
+) -> None:
+    assert "Fjord Forsikring, avd. Øst" in get(client, "/2021/final/", "en").text
+
+    Edition.objects.filter(pk=mini.pk).update(publish_rankings=False)
+
+    page = get(client, "/2021/final/", "en")
+    assert "Rankings by class" not in page.text
+    assert "Fjord Forsikring, avd. Øst" not in page.text  # never a winner: only a ranking would show it
+    assert "Frende Forsikring" in page.text  # the class winners stay
+
+
+def test_a_correction_says_what_it_corrects_and_why(mini: Edition, final: Publication, client: Client) -> None:
+    correction = publication_create(
+        edition=mini,
+        kind="final",
+        supersedes=final,
+        correction_reason="A phone contact of Tussa was logged twice.",
+        published_at=datetime(2021, 5, 21, 9, 30, tzinfo=UTC),
+    )
+
+    page = get(client, "/2021/final/", "nb")
+
+    assert f"Denne publiseringen retter den som ble publisert 20. mai 2021 20:00 (sjekksum {final.digest})." in page.text
+    assert "Begrunnelse fra arrangørene: A phone contact of Tussa was logged twice." in page.text
+    assert correction.digest in page.text
+    assert "retter den som ble publisert" not in get(client, "/2021/interim/", "nb").text
+
+
+# Edition, archive, how it works --------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_edition_page_links_its_results_and_lists_every_publication(
+    mini: Edition, final: Publication, interim: Publication, client: Client, language: str
+) -> None:
+    correction = publication_create(edition=mini, kind="final", supersedes=final, correction_reason="Typo in a name.")
+
+    page = get(client, "/2021/", language)
+
+    assert_well_formed(page)
+    assert page.h1() == "Customer Service Award 2021"
+    assert "/2021/interim/" in page.links and "/2021/final/" in page.links
+    assert [p.digest for p in (interim, final, correction)] == [t for t in page.texts if t.startswith("sha256:")]
+    assert {
+        "nb": "Testkontakter fra 15. januar 2021 til 12. april 2021.",
+        "en": "Test contacts from Jan. 15, 2021 to April 12, 2021.",
+    }[language] in page.text
+    assert "Typo in a name." in page.text
+
+
+def test_edition_page_before_a_final_says_so(mini: Edition, interim: Publication, client: Client) -> None:
+    page = get(client, "/2021/", "en")
+
+    assert "/2021/interim/" in page.links
+    assert "/2021/final/" not in page.links
+    assert "Final results: not published yet" in page.text
+
+
+def test_archive_lists_every_edition_with_a_publication_and_no_other(
+    mini: Edition, interim: Publication, large: Edition, client: Client
+) -> None:
+    page = get(client, "/archive/", "nb")
+
+    assert_well_formed(page)
+    assert page.h1() == "Arkiv"
+    assert "/2021/" in page.links and "/2021/interim/" in page.links
+    assert "/2021/final/" not in page.links
+    assert "/2022/" not in page.links  # nothing of 2022 is published
+
+    publication_create(edition=large, kind="final")
+
+    links = get(client, "/archive/", "nb").links
+    assert links.index("/2022/") < links.index("/2021/")
+    assert "/2022/final/" in links and "/2022/interim/" not in links
+
+
+@pytest.mark.parametrize("language", ["nb", "sv", "en"])
+def test_how_it_works_explains_the_method(db: None, client: Client, language: str, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(0):
+        page = get(client, "/how-it-works/", language)
+
+    assert_well_formed(page)
+    assert page.h1() == {"nb": "Slik fungerer det", "sv": "Så fungerar det", "en": "How it works"}[language]
+    sections = [text for level, text in page.headings if level == 2]
+    assert len(sections) == 9
+    if language == "en":
+        # scoring.md: unanswered counts as 0; 1, 2, 2, 4; the minimum of contacts; the random, fixed order; sha256.
+        for fact in ("scores 0", "(1, 2, 2, 4)", "(normally 3)", "random order that stays the same", '"sha256:"', "no tie-break"):
+            assert fact in page.text, fact
+
+
+# Languages and hosts ---------------------------------------------------------------
+
+DATA = re.compile(r"[\d\s.,:;()/\u2013-]*|sha256:[0-9a-f]{64}|[·|]")
+
+
+@pytest.mark.parametrize("language", ["nb", "sv"])
+def test_no_string_on_the_public_pages_is_left_in_english(
+    mini: Edition, final: Publication, client: Client, language: str
+) -> None:
+    """Text that reads the same in English and in nb or sv may only be data: names, numbers, digests, the languages' own names."""
+    names = {
+        "Sixt",
+        "Tussa",
+        "Sognenett",
+        "Frende Forsikring",
+        "Fjord Forsikring, avd. Øst",
+        "Broadband",
+        "Car rental",
+        "Insurance",
+    }
+    data = names | {f"({name})" for name in names} | {"Customer Service Award 2021", "Norsk (bokmål)", "Svenska", "English"}
+    for url in ("/", "/2021/", "/2021/interim/", "/2021/final/", "/archive/", "/how-it-works/"):
+        english = set(get(client, url, "en").texts)
+        local = set(get(client, url, language).texts)
+        same = {text for text in english & local if not DATA.fullmatch(text) and text not in data}
+        assert not same, (url, same)
+
+
+def test_the_chosen_language_is_remembered(mini: Edition, interim: Publication, client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/2021/interim/"}, HTTP_ACCEPT_LANGUAGE="nb")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/2021/interim/"
+    page = client.get("/archive/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert '<html lang="en">' in page
+    assert 'value="en" lang="en" aria-pressed="true"' in page
+
+
+# Cache and query counts -------------------------------------------------------------------
+
+
+def test_rendered_results_are_cached_per_publication_and_language(
+    mini: Edition, interim: Publication, client: Client, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(2):  # the publication, then its payload
+        first = main(client.get("/2021/interim/", HTTP_ACCEPT_LANGUAGE="nb"))
+    with django_assert_num_queries(1):  # only which publication is the latest: the rest comes from the cache
+        assert main(client.get("/2021/interim/", HTTP_ACCEPT_LANGUAGE="nb")) == first
+    assert "Snittscore for alle deltakere så langt: 73,3" in first
+    with django_assert_num_queries(1):  # the payload is cached by digest; English renders apart
+        english = client.get("/2021/interim/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "73.3" in english and "73,3" not in english
+
+    later = publication_create(edition=mini, kind="interim", published_at=datetime(2021, 3, 15, 12, 0, tzinfo=UTC))
+
+    page = client.get("/2021/interim/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert later.digest in page and interim.digest not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "cold", "warm"),
+    [
+        ("/", 3, 1),  # the newest edition's final
+        ("/{year}/interim/", 2, 1),  # the publication, then (cache miss) its payload
+        ("/{year}/final/", 3, 1),  # + the class slugs, for the badges' addresses
+        ("/{year}/", 1, 1),
+        ("/archive/", 1, 1),
+        ("/badges/{year}/overall.svg", 2, 1),
+        ("/badges/{year}/class/{slug}.svg", 3, 2),
+    ],
+)
+def test_query_count_does_not_grow_with_the_edition(
+    mini: Edition, large: Edition, client: Client, django_assert_num_queries: Any, url: str, cold: int, warm: int
+) -> None:
+    """Each page costs the same on the mini edition (5 participants, 35 contacts) and on one of 48 and 576."""
+    assert (mini.participants.count(), large.participants.count()) == (5, 48)
+    # The home page shows the newest published edition: the small one first, then the large one.
+    for edition in (mini, large):
+        for kind in ("interim", "final"):
+            publication_create(edition=edition, kind=kind)
+        address = url.format(year=edition.year, slug=edition.classes.order_by("name").first().slug)
+        cache.clear()
+        with django_assert_num_queries(cold):
+            response = client.get(address, HTTP_ACCEPT_LANGUAGE="nb")
+        assert response.status_code == 200, address
+        assert str(edition.year) in response.content.decode()
+        with django_assert_num_queries(warm):
+            assert client.get(address, HTTP_ACCEPT_LANGUAGE="nb").status_code == 200
