@@ -45,3 +45,4 @@ beat: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.bench_dashboard
