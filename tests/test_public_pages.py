@@ -488,6 +488,7 @@ def test_the_chosen_language_is_remembered(mini: Edition, interim: Publication, 
 
     assert response.status_code == 302
     assert response["Location"] == "/2021/interim/"
+    assert response.cookies["django_language"]["max-age"] == 365 * 24 * 60 * 60  # beyond the browser session
     page = client.get("/archive/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     assert '<html lang="en">' in page
     assert 'value="en" lang="en" aria-pressed="true"' in page
