@@ -8,6 +8,7 @@ and a <title> for screen readers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -79,9 +80,16 @@ def badge_svg(prize: Prize, *, year: int, language: str) -> str:
     )
 
 
-def badge_snippet(prize: Prize, *, year: int, site: str, results_path: str) -> SafeString:
+def badge_src(prize: Prize, *, year: int, language: str) -> str:
+    """The badge's address in one language: the URL names it, so the badge reads the same to every visitor of a site."""
+    return f"{prize.badge_path(year)}?{urlencode({'lang': language})}"
+
+
+def badge_snippet(prize: Prize, *, year: int, site: str, results_path: str, language: str) -> SafeString:
     """The HTML a winner copies onto their own site: the badge, linking to the results it comes from.
 
+    The badge is in the language of the page the snippet was copied from, like its text alternative,
+    whatever the language of the winner's own visitors' browsers.
     It is HTML (safe to insert as is); a page that shows it as code escapes it with force_escape.
     """
     return format_html(
@@ -89,7 +97,7 @@ def badge_snippet(prize: Prize, *, year: int, site: str, results_path: str) -> S
         site,
         results_path,
         site,
-        prize.badge_path(year),
+        badge_src(prize, year=year, language=language),
         badge_label(prize, year=year),
         WIDTH,
         badge_height(len(prize.winners)),

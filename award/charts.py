@@ -18,8 +18,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 40, 52  # margins: the y axis labels, the month labels
+WIDTH, HEIGHT = 640, 320
+# Margins: the y axis labels, the legend, the month and count labels. Room enough for the labels
+# at twice their size, as dashboard.css draws them on a narrow screen where the chart is scaled down.
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 64, 66
 MAX_BAR = 72
 
 
@@ -36,13 +38,17 @@ def _y(value: Decimal | float) -> float:
 
 
 def _month_label(month: date, *, with_year: bool) -> str:
-    return date_format(month, "M Y" if with_year else "M")
+    # "N": the month's abbreviation in the reader's language ("M" is English in every language).
+    return date_format(month, "N Y" if with_year else "N")
 
 
-def month_chart(*, title: str, bars: Sequence[Bar], reference: Decimal | None = None, reference_label: str = "") -> SafeString:
+def month_chart(
+    *, title: str, bars: Sequence[Bar], reference: Decimal | None = None, reference_label: str = "", key: str = "chart"
+) -> SafeString:
     """A bar per month with its score written above it, a 0-100 axis, and a dashed line for a reference (the field average).
 
-    Returns inline SVG markup; every piece of text in it is escaped.
+    Returns inline SVG markup; every piece of text in it is escaped. `key` makes
+    the ids in it unique on a page (one chart per channel).
     """
     plot_width = WIDTH - LEFT - RIGHT
     slot = plot_width / max(len(bars), 1)
@@ -55,8 +61,9 @@ def month_chart(*, title: str, bars: Sequence[Bar], reference: Decimal | None = 
 
     grid = format_html_join(
         "",
-        '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
-        ((LEFT, WIDTH - RIGHT, _y(tick), _y(tick), LEFT - 6, _y(tick) + 4, number_format(tick, 0)) for tick in range(0, 101, 25)),
+        '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="axis" x="{}" y="{}" text-anchor="end" dominant-baseline="central">{}</text>',
+        ((LEFT, WIDTH - RIGHT, _y(tick), _y(tick), LEFT - 6, _y(tick), number_format(tick, 0)) for tick in range(0, 101, 25)),
     )
     columns = []
     for index, bar in enumerate(bars):
@@ -65,10 +72,10 @@ def month_chart(*, title: str, bars: Sequence[Bar], reference: Decimal | None = 
             '<text class="month" x="{}" y="{}" text-anchor="middle">{}</text>'
             '<text class="count" x="{}" y="{}" text-anchor="middle">{}</text>',
             round(middle, 1),
-            HEIGHT - BOTTOM + 18,
+            HEIGHT - BOTTOM + 28,
             _month_label(bar.month, with_year=with_year),
             round(middle, 1),
-            HEIGHT - BOTTOM + 36,
+            HEIGHT - BOTTOM + 56,
             ngettext("%(n)s contact", "%(n)s contacts", bar.contacts) % {"n": bar.contacts},
         )
         if bar.value is None:
@@ -94,8 +101,8 @@ def month_chart(*, title: str, bars: Sequence[Bar], reference: Decimal | None = 
         # The legend sits above the plot, so it never covers a bar's value.
         line = format_html(
             '<line class="reference" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-            '<line class="reference" x1="{}" x2="{}" y1="14" y2="14"/>'
-            '<text class="reference-label" x="{}" y="18" text-anchor="end">{}</text>',
+            '<line class="reference" x1="{}" x2="{}" y1="22" y2="22"/>'
+            '<text class="reference-label" x="{}" y="22" text-anchor="end" dominant-baseline="central">{}</text>',
             LEFT,
             WIDTH - RIGHT,
             _y(reference),
@@ -111,12 +118,15 @@ def month_chart(*, title: str, bars: Sequence[Bar], reference: Decimal | None = 
             '<text class="empty" x="{}" y="{}" text-anchor="middle">{}</text>', WIDTH / 2, HEIGHT / 2, _("No contacts yet.")
         )
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">'
-        "<title>{}</title><desc>{}</desc>{}{}{}{}</svg>",
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"'
+        ' aria-describedby="{}-desc">'
+        '<title>{}</title><desc id="{}-desc">{}</desc>{}{}{}{}</svg>',
         WIDTH,
         HEIGHT,
         title,
+        key,
         title,
+        key,
         description,
         grid,
         mark_safe("".join(columns)),  # each piece built by format_html above
@@ -133,7 +143,14 @@ STANDALONE_STYLE = (
 )
 
 
+# A viewer in dark mode would otherwise show the dark text on its own dark background.
+STANDALONE_BACKGROUND = '<rect class="background" width="100%" height="100%" fill="#ffffff"/>'
+
+
 def standalone(svg: SafeString) -> str:
-    """The chart as an SVG file of its own (the chart URL, an image in a report)."""
+    """The chart as an SVG file of its own (the chart URL, an image in a report): its own styles, a white background."""
     head, _, tail = str(svg).partition(">")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{head}>{STANDALONE_STYLE}{tail}'
+    title_and_desc, _, drawing = tail.partition("</desc>")
+    # The background goes after <title> and <desc> and before the drawing, so it is painted under everything.
+    body = f"{title_and_desc}</desc>{STANDALONE_BACKGROUND}{drawing}"
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{head}>{STANDALONE_STYLE}{body}'

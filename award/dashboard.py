@@ -8,12 +8,14 @@ URL never tells whether someone else's participant exists.
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from award import charts
 from award.dashboard_selectors import (
@@ -38,8 +40,14 @@ def _participant_or_404(request: HttpRequest, year: int, participant_id: int) ->
 def chart_for(block: ChannelBlock) -> str:
     title = _("%(channel)s: score month by month") % {"channel": block.label}
     bars = [charts.Bar(month=point.month, value=point.score, contacts=point.contacts) for point in block.months]
+    # No line while the field average is hidden: with two participants it would give the other's score.
+    reference = None if block.field_average_hidden else block.field_average.value
     return charts.month_chart(
-        title=title, bars=bars, reference=block.field_average.value, reference_label=_("Average of all participants")
+        title=title,
+        bars=bars,
+        reference=reference,
+        reference_label=_("Average of all participants"),
+        key=f"chart-{block.channel}",
     )
 
 
@@ -65,6 +73,7 @@ def _pick(request: HttpRequest, participants: list[Participant], memberships: li
     return render(request, "award/dashboard/choose.html", {"participants": participants, "edition": participants[0].edition})
 
 
+@never_cache  # a company's own results: never kept by a browser or a shared cache
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """/dashboard/: the newest edition the user is a member in; a clear page for accounts with no membership."""
@@ -75,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _pick(request, [p for p in memberships if p.edition.year == newest], memberships)
 
 
+@never_cache
 @login_required
 def edition(request: HttpRequest, year: int) -> HttpResponse:
     memberships = member_participants(user=request.user)
@@ -84,6 +94,7 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
     return _pick(request, participants, memberships)
 
 
+@never_cache
 @login_required
 def participant(request: HttpRequest, year: int, participant_id: int) -> HttpResponse:
     return _render_dashboard(
@@ -91,6 +102,7 @@ def participant(request: HttpRequest, year: int, participant_id: int) -> HttpRes
     )
 
 
+@never_cache
 @login_required
 def report(request: HttpRequest, year: int, participant_id: int) -> HttpResponse:
     """The same numbers laid out for paper: every section open, no navigation."""
@@ -107,6 +119,17 @@ def chart(request: HttpRequest, year: int, participant_id: int, channel: str) ->
     response = HttpResponse(charts.standalone(chart_for(block)), content_type="image/svg+xml; charset=utf-8")  # type: ignore[arg-type]
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Text that a spreadsheet program would run as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that starts like a formula gets a leading quote, so it is shown as text; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 CSV_COLUMNS = ["reference", "date", "channel", "answered", "wait_seconds", "handled_by", "score", "comment"]
@@ -128,7 +151,8 @@ def contacts_csv(request: HttpRequest, year: int, participant_id: int) -> HttpRe
     response.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read Norwegian letters right
     writer = csv.writer(response)
     answer_columns = [f"{q.channel}.{q.key}" for q in questions]
-    writer.writerow([*CSV_COLUMNS, *(column for key in answer_columns for column in (key, f"{key}.max"))])
+    header = [*CSV_COLUMNS, *(column for key in answer_columns for column in (key, f"{key}.max"))]
+    writer.writerow([csv_cell(cell) for cell in header])
     for line in participant_contacts(participant=found):
         contact = line.contact
         points = {(answer.question.channel, answer.question.key): answer.points for answer in line.answers}
@@ -146,5 +170,5 @@ def contacts_csv(request: HttpRequest, year: int, participant_id: int) -> HttpRe
             value = points.get((question.channel, question.key))
             mine = question.channel == contact.channel and contact.answered
             row += ["" if value is None else value, question.max_points if mine else ""]
-        writer.writerow(row)
+        writer.writerow([csv_cell(cell) for cell in row])  # a comment, a reference, a key: anything typed by someone
     return response

@@ -9,6 +9,7 @@ however many contacts there are.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,16 +22,21 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from award.models import Channel, Edition, Participant, PublicationKind
-from award.selectors import latest_publication, publication_document
+from award.models import Channel, Edition, Participant, Publication, PublicationKind
+from award.selectors import publication_document
 from channels_app.models import BOT_CHANNELS, Answer, Contact, HandledBy, Question
 from scoring import rules
 from scoring.models import ChannelStanding, OverallStanding
 
-# The class average is shown only when at least this many participants of the
-# class have a score in the channel: with fewer, a company could work out a
-# competitor's score from its own and the average.
-CLASS_AVERAGE_MIN_PARTICIPANTS = 3
+# An average is shown only when at least this many participants have a score in
+# it: with fewer, a company could work out a competitor's score from its own and
+# the average (2 x average - own).
+AVERAGE_MIN_PARTICIPANTS = 3
+CLASS_AVERAGE_MIN_PARTICIPANTS = AVERAGE_MIN_PARTICIPANTS
+
+# Why an average is hidden (the templates say it in words).
+HIDDEN_FEW = "few"  # fewer than AVERAGE_MIN_PARTICIPANTS have a score
+HIDDEN_OUTSIDERS = "outsiders"  # field and class together would isolate the one or two outside the class
 
 
 def _units(expression: str, **extra: Any) -> Cast:
@@ -80,6 +86,11 @@ class Average:
 
     value: Decimal | None
     participants: int  # how many participants have a score in the channel
+    hidden: str = ""  # "" when shown, else why not: HIDDEN_FEW or HIDDEN_OUTSIDERS
+
+    @property
+    def is_hidden(self) -> bool:
+        return bool(self.hidden)
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,7 @@ class AreaLine:
 
     area: str
     own: Decimal | None
-    field: Decimal | None
+    field: Decimal | None  # None when hidden: fewer than three participants behind it
 
 
 @dataclass(frozen=True)
@@ -164,8 +175,8 @@ class ChannelBlock:
     answered: Decimal | None = None
     bot_share: Decimal | None = None
     qualified: bool = False
-    field_average: Average = field(default_factory=lambda: Average(None, 0))
-    class_average: Average = field(default_factory=lambda: Average(None, 0))
+    field_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_FEW))
+    class_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_FEW))
     areas: list[AreaLine] = field(default_factory=list)
     handlers: list[HandlerLine] = field(default_factory=list)
     months: list[MonthPoint] = field(default_factory=list)
@@ -185,7 +196,16 @@ class ChannelBlock:
 
     @property
     def class_average_hidden(self) -> bool:
-        return self.class_average.participants < CLASS_AVERAGE_MIN_PARTICIPANTS
+        return self.class_average.is_hidden
+
+    @property
+    def field_average_hidden(self) -> bool:
+        return self.field_average.is_hidden
+
+    @property
+    def area_field_hidden(self) -> bool:
+        """Some area's field share is hidden (the page says why once, under the table)."""
+        return any(area.field is None for area in self.areas)
 
     @property
     def splits_handlers(self) -> bool:
@@ -250,7 +270,19 @@ def _add_standings(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> Non
 
 
 def _add_averages(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
-    """scoring.md §5 for the field, and the same mean over the participant's class, from one GROUP BY."""
+    """scoring.md §5 for the field, and the same mean over the participant's class, from one GROUP BY.
+
+    Neither may let a company work out one competitor's score (DESIGN.md: a
+    company never sees another participant's data):
+    - with two participants, the other's total is 2 x field - own: the field
+      average needs at least three participants with a score;
+    - likewise the class average needs three of the class;
+    - with one outsider beyond the class, their total is
+      field_count x field - class_count x class (the counts are on the page):
+      the class average is hidden while one or two participants outside the
+      class have a score. With three or more outsiders the subtraction gives
+      only their sum, and with none the two averages are the same.
+    """
     rows = (
         ChannelStanding.objects.filter(edition_id=participant.edition_id, channel__in=list(blocks), contacts__gt=0)
         .values("channel", "participant__award_class_id")
@@ -258,19 +290,28 @@ def _add_averages(participant: Participant, blocks: dict[str, ChannelBlock]) -> 
         .order_by()
     )
     field_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    class_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
-        sums = field_sums[row["channel"]]
-        sums[0] += int(row["units"] or 0)
-        sums[1] += row["participants"]
-        if row["participant__award_class_id"] == participant.award_class_id:
-            blocks[row["channel"]].class_average = _average(int(row["units"] or 0), row["participants"], hide=True)
-    for channel, (units, count) in field_sums.items():
-        blocks[channel].field_average = _average(units, count, hide=False)
+        for sums, mine in ((field_sums, True), (class_sums, row["participant__award_class_id"] == participant.award_class_id)):
+            if mine:
+                sums[row["channel"]][0] += int(row["units"] or 0)
+                sums[row["channel"]][1] += row["participants"]
+    for channel, block in blocks.items():
+        field_units, field_count = field_sums.get(channel, (0, 0))
+        class_units, class_count = class_sums.get(channel, (0, 0))
+        block.field_average = _average(field_units, field_count, hidden=_hidden(field_count))
+        outsiders = field_count - class_count
+        hidden = _hidden(class_count) or (HIDDEN_OUTSIDERS if 0 < outsiders < AVERAGE_MIN_PARTICIPANTS else "")
+        block.class_average = _average(class_units, class_count, hidden=hidden)
 
 
-def _average(units: int, participants: int, *, hide: bool) -> Average:
-    if hide and participants < CLASS_AVERAGE_MIN_PARTICIPANTS:
-        return Average(None, participants)
+def _hidden(participants: int) -> str:
+    return HIDDEN_FEW if participants < AVERAGE_MIN_PARTICIPANTS else ""
+
+
+def _average(units: int, participants: int, *, hidden: str) -> Average:
+    if hidden:
+        return Average(None, participants, hidden)
     return Average(one_decimal(rules.mean_of_units(units, participants)), participants)
 
 
@@ -285,25 +326,51 @@ def _points_by_question(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]
     return {row["question_id"]: (int(row["given"]), int(row["possible"])) for row in rows}
 
 
-def field_points_by_question(*, edition: Edition) -> dict[int, tuple[int, int]]:
+@dataclass(frozen=True)
+class FieldPoints:
+    """The whole field's points per question, and how many participants stand behind each area's points."""
+
+    by_question: dict[int, tuple[int, int]]
+    participants_by_area: dict[tuple[str, str], int]  # (channel, area) -> participants with a scored answer in it
+
+
+def field_points_by_question(*, edition: Edition) -> FieldPoints:
     """The whole field's points per question over counted contacts, cached per data version of the edition.
 
     Every write that changes an answer, a maximum or which contacts count bumps
-    Edition.data_version (DESIGN.md), so a cached value is never stale; this is
-    the one dashboard query whose cost grows with the field, and every company
-    of the edition shares its result.
+    Edition.data_version (DESIGN.md), so a cached value is never stale; these
+    are the dashboard queries whose cost grows with the field, and every
+    company of the edition shares their result.
     """
     # created_at as well: a database restored or rebuilt may give another edition the same id and version.
-    key = f"dashboard-field-points:{edition.pk}:{edition.created_at.timestamp()}:{edition.data_version}"
+    key = f"dashboard-field-points:v2:{edition.pk}:{edition.created_at.timestamp()}:{edition.data_version}"
     found = cache.get(key)
     if found is None:
-        found = _points_by_question(Answer.objects.filter(contact__in=Contact.objects.counted().filter(edition_id=edition.pk)))
+        answers = Answer.objects.filter(contact__in=Contact.objects.counted().filter(edition_id=edition.pk))
+        # Who is behind an area's points: a participant whose contacts went unanswered has a channel
+        # score but no points, so the channel's count alone could leave two behind an area.
+        behind = (
+            answers.filter(points__isnull=False, question__counts=True)
+            .values("question__channel", "question__area")
+            .annotate(participants=Count("contact__participant_id", distinct=True))
+            .order_by()
+        )
+        found = FieldPoints(
+            by_question=_points_by_question(answers),
+            participants_by_area={(row["question__channel"], row["question__area"]): row["participants"] for row in behind},
+        )
         cache.set(key, found, timeout=24 * 3600)
     return found
 
 
 def _add_areas(participant: Participant, blocks: dict[str, ChannelBlock], questions: list[Question]) -> None:
-    """Per channel and area: own points against the field's, each as a share of the points possible (scored questions only)."""
+    """Per channel and area: own points against the field's, each as a share of the points possible (scored questions only).
+
+    The field's share is hidden with the field average (fewer than three
+    participants with a score in the channel) and wherever fewer than three
+    participants have points in the area: field minus own would be one
+    competitor's points.
+    """
     own = _points_by_question(Answer.objects.filter(contact__in=_own_contacts(participant)))
     field_points = field_points_by_question(edition=participant.edition)
     sums: dict[tuple[str, str], list[int]] = {}
@@ -311,23 +378,32 @@ def _add_areas(participant: Participant, blocks: dict[str, ChannelBlock], questi
         if not question.counts or question.channel not in blocks:
             continue  # scoring.md: customer-experience questions are recorded, never scored
         line = sums.setdefault((question.channel, question.area), [0, 0, 0, 0])
-        for offset, (given, possible) in enumerate((own.get(question.pk, (0, 0)), field_points.get(question.pk, (0, 0)))):
+        for offset, (given, possible) in enumerate(
+            (own.get(question.pk, (0, 0)), field_points.by_question.get(question.pk, (0, 0)))
+        ):
             line[2 * offset] += given
             line[2 * offset + 1] += possible
     for (channel, area), (own_given, own_possible, field_given, field_possible) in sums.items():
         if field_possible == 0:
             continue  # nobody has been scored on this area yet
+        hidden = (
+            blocks[channel].field_average.is_hidden
+            or field_points.participants_by_area.get((channel, area), 0) < AVERAGE_MIN_PARTICIPANTS
+        )
         blocks[channel].areas.append(
             AreaLine(
                 area=area,
                 own=one_decimal(rules.share(own_given, own_possible)),
-                field=one_decimal(rules.share(field_given, field_possible)),
+                field=None if hidden else one_decimal(rules.share(field_given, field_possible)),
             )
         )
 
 
 def _own_contacts(participant: Participant) -> QuerySet[Contact]:
-    return Contact.objects.counted().filter(edition_id=participant.edition_id, participant_id=participant.pk)
+    """Its counted contacts in the channels it offers: a channel it no longer offers counts nowhere in the standings either."""
+    return Contact.objects.counted().filter(
+        edition_id=participant.edition_id, participant_id=participant.pk, channel__in=participant.channels
+    )
 
 
 def _add_handlers(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
@@ -380,15 +456,30 @@ def _add_months(participant: Participant, blocks: dict[str, ChannelBlock]) -> No
 
 
 def _add_published_ranks(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> None:
-    """Ranks only from the latest final publication (DESIGN.md: nothing before it is published)."""
-    publication = latest_publication(year=dashboard.edition.year, kind=PublicationKind.FINAL)
+    """Ranks only from the latest final publication (DESIGN.md: nothing before it is published).
+
+    The publication names participants and classes as they were called when it
+    was made; the participant is found there by its id in the publication's
+    frozen inputs, so a later rename neither loses nor swaps its rank.
+    """
+    publication = (
+        Publication.objects.filter(edition_id=dashboard.edition.pk, kind=PublicationKind.FINAL)
+        .defer("payload", "inputs")  # read only on a cache miss: they can be megabytes
+        .order_by("-published_at", "-pk")
+        .first()
+    )
     if publication is None:
         return
-    document = publication_document(publication)
-    name = dashboard.participant.name
     dashboard.final_published_at = publication.published_at
+    entrants = published_entrants(publication)
+    if not entrants:  # made before publications kept their inputs: the names as they are now
+        entrants = {dashboard.participant.pk: (dashboard.participant.name, dashboard.participant.award_class.name)}
+    entrant = entrants.get(dashboard.participant.pk)
+    if entrant is None:
+        return  # not in the edition when it was published: not ranked
+    name, class_name = entrant
+    document = publication_document(publication)
     dashboard.edition_rank = _rank_in(document["overall"]["ranking"], name)
-    class_name = dashboard.participant.award_class.name
     for award_class in document["classes"]:
         if award_class["name"] == class_name:
             dashboard.class_rank = _rank_in(award_class["ranking"], name)
@@ -398,7 +489,23 @@ def _add_published_ranks(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) 
             block.rank = _rank_in(channel["ranking"], name)
 
 
+def published_entrants(publication: Publication) -> dict[int, tuple[str, str]]:
+    """participant id -> (name, class name) as frozen in the publication's inputs, cached: publications never change.
+
+    Empty for a publication made before inputs were kept.
+    """
+    key = f"publication-entrants:{publication.pk}:{publication.digest}"
+    found = cache.get(key)
+    if found is None:
+        inputs = json.loads(publication.inputs) if publication.inputs else {}
+        # scoring.reference.edition_inputs: participants are [id, name, class name, channels].
+        found = {row[0]: (row[1], row[2]) for row in inputs.get("participants", [])}
+        cache.set(key, found, timeout=None)
+    return found
+
+
 def _rank_in(ranking: list[dict[str, Any]], name: str) -> PublishedRank | None:
+    # Names are unique within an edition (participant_name_unique_in_edition), and so within a publication.
     for entry in ranking:
         if entry["name"] == name:
             score = Decimal(entry["score"]) if entry.get("score") is not None else None

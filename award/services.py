@@ -624,8 +624,10 @@ def membership_invite(*, membership: Membership, site_url: str, user: Any = None
 
     The link carries Django's password-reset token (valid PASSWORD_RESET_TIMEOUT,
     void once a password is set), so an invitation works the same whether the
-    account has a password yet or not. Returns the address written to; the
-    history records that an invitation went out, never the link.
+    account has a password yet or not. Links start with settings.SITE_URL when
+    it is set, else with `site_url` (the requesting browser's address). Returns
+    the address written to; the history records that an invitation went out,
+    never the link.
     """
     from django.conf import settings
     from django.contrib.auth.tokens import default_token_generator
@@ -641,6 +643,8 @@ def membership_invite(*, membership: Membership, site_url: str, user: Any = None
     address = (member.email or "").strip()
     if not address:
         raise Invalid({"user": [_("%(user)s has no e-mail address") % {"user": member.get_username()}]})
+    # A configured address wins over the request's Host header, which the organiser's browser chose.
+    base = (settings.SITE_URL or site_url).rstrip("/")
     path = reverse(
         "accounts:invitation",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(member.pk)), "token": default_token_generator.make_token(member)},
@@ -649,8 +653,8 @@ def membership_invite(*, membership: Membership, site_url: str, user: Any = None
         "member": member,
         "participant": participant,
         "edition": participant.edition,
-        "link": site_url.rstrip("/") + path,
-        "login": site_url.rstrip("/") + reverse("accounts:login"),
+        "link": base + path,
+        "login": base + reverse("accounts:login"),
         "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
     subject = render_to_string("registration/invitation_subject.txt", context).strip()

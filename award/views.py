@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from award.badges import badge_height, badge_label, badge_snippet, badge_svg, find_prize
+from award.badges import badge_height, badge_label, badge_snippet, badge_src, badge_svg, find_prize
 from award.models import Publication, PublicationKind
 from award.public_pages import cached_html, final_results, interim_cards
 from award.selectors import (
@@ -72,15 +75,15 @@ def how_it_works(request: HttpRequest) -> HttpResponse:
 
 
 def badge_channel(request: HttpRequest, year: int, channel: str) -> HttpResponse:
-    return _badge(year=year, kind="channel", key=channel)
+    return _badge(request, year=year, kind="channel", key=channel)
 
 
 def badge_class(request: HttpRequest, year: int, slug: str) -> HttpResponse:
-    return _badge(year=year, kind="class", key=slug)
+    return _badge(request, year=year, kind="class", key=slug)
 
 
 def badge_overall(request: HttpRequest, year: int) -> HttpResponse:
-    return _badge(year=year, kind="overall", key="overall")
+    return _badge(request, year=year, kind="overall", key="overall")
 
 
 # Helpers ----------------------------------------------------------------------
@@ -96,10 +99,15 @@ def _results_body(request: HttpRequest, publication: Publication) -> SafeString:
     if publication.kind == PublicationKind.INTERIM:
         return cached_html(page="interim", publication=publication, extra=(), render=lambda: _render_interim(publication))
     # The badge snippets carry absolute addresses, and class rankings show only while the organiser allows it.
+    # The snippets' badges are in the page's language: cached_html keys by the active language too.
     site = request.build_absolute_uri("/").rstrip("/")
     rankings = publication.edition.publish_rankings
+    language = get_language()
     return cached_html(
-        page="final", publication=publication, extra=(site, rankings), render=lambda: _render_final(publication, site=site)
+        page="final",
+        publication=publication,
+        extra=(site, rankings),
+        render=lambda: _render_final(publication, site=site, language=language),
     )
 
 
@@ -108,17 +116,17 @@ def _render_interim(publication: Publication) -> str:
     return render_to_string("award/_interim.html", {"publication": publication, "cards": interim_cards(document)})
 
 
-def _render_final(publication: Publication, *, site: str) -> str:
+def _render_final(publication: Publication, *, site: str, language: str) -> str:
     year = publication.edition.year
     results = final_results(publication_document(publication), slugs=class_slugs(year=year))
     results_path = reverse("award:final", kwargs={"year": year})
     badges = [
         {
             "prize": prize,
-            "src": prize.badge_path(year),
+            "src": badge_src(prize, year=year, language=language),
             "label": badge_label(prize, year=year),
             "height": badge_height(len(prize.winners)),
-            "snippet": badge_snippet(prize, year=year, site=site, results_path=results_path),
+            "snippet": badge_snippet(prize, year=year, site=site, results_path=results_path, language=language),
         }
         for prize in results.prizes()
     ]
@@ -131,16 +139,30 @@ def _render_final(publication: Publication, *, site: str) -> str:
     return render_to_string("award/_final.html", context)
 
 
-def _badge(*, year: int, kind: str, key: str) -> HttpResponse:
+def _badge_language(request: HttpRequest) -> str:
+    """The badge's language: the one its address names (?lang=nb, as the snippets have it), else the reader's."""
+    wanted = request.GET.get("lang", "")
+    if wanted in {code for code, _ in settings.LANGUAGES}:
+        return wanted
+    return get_language()
+
+
+def _badge(request: HttpRequest, *, year: int, kind: str, key: str) -> HttpResponse:
     """A prize's badge from the latest final publication; 404 before it, and for a prize without a winner."""
     publication = public_latest_publication(year=year, kind=PublicationKind.FINAL)
     if publication is None:
         raise Http404(f"No final results of {year} have been published.")
+    language = _badge_language(request)
     slugs = class_slugs(year=year) if kind == "class" else {}
-    prize = find_prize(final_results(publication_document(publication), slugs=slugs), kind=kind, key=key)
-    if prize is None:
-        raise Http404("This prize has no winner.")
-    response = HttpResponse(badge_svg(prize, year=year, language=get_language()), content_type="image/svg+xml; charset=utf-8")
+    with translation.override(language):  # the prize titles are translated as the results are read
+        prize = find_prize(final_results(publication_document(publication), slugs=slugs), kind=kind, key=key)
+        if prize is None:
+            raise Http404("This prize has no winner.")
+        svg = badge_svg(prize, year=year, language=language)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Language"] = language
+    # Without ?lang= the language comes from the request (Accept-Language, or the language cookie): let caches know.
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     # Opened on its own, an SVG is a document: let it run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["X-Content-Type-Options"] = "nosniff"

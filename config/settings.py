@@ -146,6 +146,9 @@ STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Parts the URL leaves out (the console's host and port) keep Django's defaults.
 vars().update({key: value for key, value in env.email_url("EMAIL_URL", default="consolemail://").items() if value is not None})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="award@localhost")
+# The site's own address for links in invitation mails (e.g. https://award.example.org); empty: the
+# address of the request that sent them, as the organiser's browser reached the site.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,15 +14,17 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from award.dashboard import csv_cell
 from award.dashboard_selectors import one_decimal, participant_dashboard, wait_text
-from award.models import Edition, Membership, Participant
+from award.models import AwardClass, Edition, Membership, Participant
 from award.selectors import latest_publication, publication_document
-from award.services import publication_create
+from award.services import class_rename, participant_rename, publication_create
 from channels_app.models import Contact
 from channels_app.services import ContactInput, contact_record
 from scoring.models import ChannelStanding, OverallStanding
-from tests.conftest import record
-from tests.factories import ParticipantFactory, QuestionFactory, UserFactory
+from scoring.services import edition_rescore
+from tests.conftest import ROOT, record
+from tests.factories import AwardClassFactory, EditionFactory, ParticipantFactory, QuestionFactory, UserFactory
 
 
 @pytest.fixture
@@ -393,3 +396,274 @@ def test_wait_is_written_as_people_say_it() -> None:
         "3 d 2 h",
     ]
     assert one_decimal(Decimal("83.3335")) == Decimal("83.3") and one_decimal(Decimal("66.65")) == Decimal("66.7")
+
+
+# Review fixes ------------------------------------------------------------------------------
+
+
+def _company_client(participant: Participant) -> Client:
+    user = UserFactory(username=f"reader-{participant.pk}")
+    Membership.objects.create(user=user, participant=participant)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _scored_edition(classes: dict[str, dict[str, int | None]], capture: Any) -> dict[str, Participant]:
+    """One edition, one phone question of 1000 points; each participant one phone contact scoring points/10 (None: unanswered)."""
+    edition = EditionFactory()
+    QuestionFactory(edition=edition, channel="phone", key="solution", area="Solution", max_points=1000)
+    judge = UserFactory(username=f"judge-{edition.year}", is_staff=True)
+    participants = {}
+    with capture(execute=True):
+        for class_name, members in classes.items():
+            award_class = AwardClassFactory(edition=edition, name=class_name)
+            for name, points in members.items():
+                participant = ParticipantFactory(name=name, edition=edition, award_class=award_class, channels=["phone"])
+                answered = points is not None
+                record(
+                    edition,
+                    participant=participant,
+                    channel="phone",
+                    judge=judge,
+                    answered=answered,
+                    answers={"solution": points} if answered else {},
+                )
+                participants[name] = participant
+    return participants
+
+
+def channel_section(html: str, channel: str) -> str:
+    return html.split(f'data-channel="{channel}" aria-labelledby', 1)[1].split("</section>", 1)[0]
+
+
+def test_one_outsider_beyond_the_class_cannot_be_computed_from_field_and_class_averages(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The reviewer's attack: X = {A 80.0, B 60.0, C 70.0}, Y = {D 12.3}; before the fix A read field 55.6 (4) and
+    class 70.0 (3), so D = 4 x 55.575 - 3 x 70.0 = 12.3. Now the class average is hidden while the class leaves
+    only one or two participants outside it."""
+    participants = _scored_edition({"X": {"A": 800, "B": 600, "C": 700}, "Y": {"D": 123}}, django_capture_on_commit_callbacks)
+    client = _company_client(participants["A"])
+    response = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    html, phone = response.content.decode(), response.context["dashboard"].channel("phone")
+
+    assert figure(html, "phone", "total") == "80.0"
+    assert figure(html, "phone", "field-average") == "55.6"  # (80 + 60 + 70 + 12.3) / 4 = 55.575: the sum of B, C and D only
+    assert (phone.class_average.value, phone.class_average.hidden) == (None, "outsiders")
+    assert figure(html, "phone", "class-average") == "hidden"
+    assert figure_note(html, "phone") == (
+        "Hidden while only one or two participants outside your class have a score in this channel: together with "
+        "the average of all participants it would reveal their scores."
+    )
+    section = channel_section(html, "phone")
+    assert "70.0" not in section and "12.3" not in section
+    assert "participants of your class" not in section  # no class count to subtract with
+
+    # A second outsider: still two, still hidden. A third: their sum is all the subtraction gives, so it shows.
+    judge = Contact.objects.filter(participant=participants["D"]).get().judge
+    y_class = participants["D"].award_class
+    for name, points, hidden in (("E", 500, "outsiders"), ("F", 400, "")):
+        other = ParticipantFactory(name=name, edition=y_class.edition, award_class=y_class, channels=["phone"])
+        with django_capture_on_commit_callbacks(execute=True):
+            record(y_class.edition, participant=other, channel="phone", judge=judge, answers={"solution": points})
+        phone = client.get("/dashboard/").context["dashboard"].channel("phone")
+        assert phone.class_average.hidden == hidden
+    html = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert figure(html, "phone", "class-average") == "70.0"
+    assert figure(html, "phone", "field-average") == "52.1"  # (80 + 60 + 70 + 12.3 + 50 + 40) / 6 = 52.05, half-up
+
+
+def test_with_two_participants_the_field_average_its_areas_and_the_chart_line_are_hidden(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The reviewer's second attack: with A and B alone, B's score = 2 x field - A's."""
+    participants = _scored_edition({"X": {"A": 800}, "Y": {"B": 600}}, django_capture_on_commit_callbacks)
+    client = _company_client(participants["A"])
+    response = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    html, phone = response.content.decode(), response.context["dashboard"].channel("phone")
+
+    assert (phone.field_average.value, phone.field_average.participants, phone.field_average.hidden) == (None, 2, "few")
+    assert figure(html, "phone", "field-average") == "hidden"
+    section = channel_section(html, "phone")
+    note = section.split('data-figure="field-average-note">', 1)[1].split("<", 1)[0]
+    assert note == (
+        "Shown once at least three participants have a score in this channel (now 2), "
+        "so that it never reveals a competitor's score."
+    )
+    assert "70.0" not in section and "60.0" not in section  # (80 + 60) / 2, or B's own
+    # The area's field share would be B's points too.
+    assert [(area.area, area.own, area.field) for area in phone.areas] == [("Solution", Decimal("80.0"), None)]
+    assert 'class="meter-field"' not in section
+    assert (
+        '<p class="figure-note" data-note="areas-hidden">All participants: shown for an area once at least three '
+        "participants have points in it, so that it never reveals a competitor's points.</p>"
+    ) in section
+    # No average line in the chart, on the page or as a file, and the caption does not promise one.
+    assert 'class="reference' not in section
+    assert "<figcaption>Score month by month. <a" in section
+    svg = client.get(f"/dashboard/{participants['A'].edition.year}/{participants['A'].pk}/chart/phone.svg").content.decode()
+    assert 'class="reference' not in svg and "Average of all participants" not in svg
+
+
+def test_an_area_share_needs_three_participants_with_points_in_it(db: None, django_capture_on_commit_callbacks: Any) -> None:
+    """Three with a channel score, but C's contact went unanswered: only A and B have points, so the area stays hidden."""
+    participants = _scored_edition({"X": {"A": 800, "B": 600, "C": None}}, django_capture_on_commit_callbacks)
+    phone = participant_dashboard(participant=participants["A"]).channel("phone")
+    assert phone.field_average.value == Decimal("46.7")  # (80 + 60 + 0) / 3
+    assert [(area.area, area.own, area.field) for area in phone.areas] == [("Solution", Decimal("80.0"), None)]
+
+
+def test_the_published_rank_survives_renaming_the_participant_and_its_class(reader: Client, mini: Edition) -> None:
+    """The publication's frozen inputs map the participant's id to the name it was published under."""
+    publication_create(edition=mini, kind="final")
+    sognenett, tussa = (Participant.objects.get(edition=mini, name=name) for name in ("Sognenett", "Tussa"))
+    # Swap the two names (through a third), and rename their class.
+    participant_rename(participant=sognenett, name="Swap", source="test")
+    participant_rename(participant=tussa, name="Sognenett", source="test")
+    participant_rename(participant=sognenett, name="Tussa", source="test")
+    class_rename(award_class=AwardClass.objects.get(edition=mini, name="Broadband"), name="Fibre", source="test")
+
+    dashboard = reader.get("/dashboard/").context["dashboard"]
+    assert dashboard.participant.name == "Tussa"  # Sognenett's membership, under Tussa's old name
+    # As published for Sognenett: edition 4 of 5 (80.7), class 2 of 2, phone 4, e-mail 1, chat 3.
+    assert (dashboard.edition_rank.rank, dashboard.edition_rank.of, dashboard.edition_rank.score) == (4, 5, Decimal("80.7"))
+    assert (dashboard.class_rank.rank, dashboard.class_rank.of) == (2, 2)
+    assert {block.channel: block.rank.rank for block in dashboard.channels} == {"phone": 4, "email": 1, "chat": 3}
+
+    other = _company_client(tussa).get("/dashboard/").context["dashboard"]  # Tussa, now named Sognenett: its own ranks
+    assert (other.edition_rank.rank, other.edition_rank.score, other.class_rank.rank) == (2, Decimal("93.9"), 1)
+
+
+def test_csv_cells_that_look_like_formulas_are_written_as_text(reader: Client, sognenett: Participant) -> None:
+    Contact.objects.filter(ref="P002").update(comment='=HYPERLINK("http://evil","x")')
+    Contact.objects.filter(ref="P001").update(comment="@SUM(A1)")
+    text = reader.get(f"/dashboard/2021/{sognenett.pk}/contacts.csv").content.decode("utf-8-sig")
+    rows = {row["reference"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows["P002"]["comment"] == '\'=HYPERLINK("http://evil","x")'
+    assert rows["P001"]["comment"] == "'@SUM(A1)"
+    assert (rows["P002"]["score"], rows["P002"]["wait_seconds"], rows["P002"]["phone.wait"]) == ("86.7", "150", "3")
+    assert [csv_cell(value) for value in ("+1", "-2", "\tx", "\rx", "plain", "", 7, 0)] == [
+        "'+1",
+        "'-2",
+        "'\tx",
+        "'\rx",
+        "plain",
+        "",
+        7,
+        0,
+    ]
+
+
+def test_contacts_in_a_channel_no_longer_offered_are_left_out_like_in_the_standings(
+    reader: Client, mini: Edition, sognenett: Participant, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The service refuses to drop a channel with counted contacts; older data may still hold such contacts.
+    sognenett.offered_channels.filter(channel="chat").delete()
+    edition_rescore(edition_id=mini.pk, force=True)
+    response = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    dashboard = response.context["dashboard"]
+    assert [block.channel for block in dashboard.channels] == ["phone", "email"]
+    refs = [line.contact.ref for line in dashboard.contacts]
+    assert refs == ["P001", "P002", "P003", "P004", "E100", "E101", "E102"]
+    assert dashboard.overall_contacts == len(refs)  # the standings count the same contacts
+    text = reader.get(f"/dashboard/2021/{sognenett.pk}/contacts.csv").content.decode("utf-8-sig")
+    assert [row["reference"] for row in csv.DictReader(io.StringIO(text))] == refs
+
+
+def test_dashboard_pages_are_never_cached(reader: Client, sognenett: Participant, mini: Edition) -> None:
+    tussa = Participant.objects.get(edition=mini, name="Tussa")
+    chooser = _company_client(tussa)
+    Membership.objects.create(user=chooser.get("/dashboard/").wsgi_request.user, participant=sognenett)
+    pages = {
+        "home": reader.get("/dashboard/"),
+        "year": reader.get("/dashboard/2021/"),
+        "participant": reader.get(f"/dashboard/2021/{sognenett.pk}/"),
+        "report": reader.get(f"/dashboard/2021/{sognenett.pk}/report/"),
+        "chooser": chooser.get("/dashboard/"),
+    }
+    assert pages["chooser"].templates[0].name == "award/dashboard/choose.html"
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        directives = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"no-store", "private", "no-cache", "max-age=0"} <= directives, name
+
+
+def test_chart_is_described_for_screen_readers_has_a_background_and_local_month_names(
+    reader: Client, sognenett: Participant
+) -> None:
+    html = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    section = channel_section(html, "phone")
+    assert 'aria-describedby="chart-phone-desc"' in section
+    assert '<desc id="chart-phone-desc">feb. 2021: 66,7</desc>' in section
+    assert '<text class="month" x="340.0" y="282" text-anchor="middle">feb.</text>' in section
+    assert 'aria-describedby="chart-email-desc"' in channel_section(html, "email")  # one id per chart on the page
+    assert '<rect class="background"' not in section  # the page's own background shows through
+
+    svg = reader.get(f"/dashboard/2021/{sognenett.pk}/chart/phone.svg", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert (
+        '<desc id="chart-phone-desc">feb 2021: 66,7</desc><rect class="background" width="100%" height="100%" fill="#ffffff"/>'
+        in svg
+    )
+    assert svg.index('<rect class="background"') < svg.index('<line class="grid"')  # drawn first, under everything
+
+
+def _css_rules(text: str) -> str:
+    return re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(colour: str) -> float:
+        colour = colour.lstrip("#")
+        if len(colour) == 3:
+            colour = "".join(c * 2 for c in colour)
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _variables(css: str, *, dark: bool) -> dict[str, str]:
+    block = css.split("@media (prefers-color-scheme: dark)", 1)[1 if dark else 0]
+    root = block.split(":root", 1)[1].split("}", 1)[0]
+    return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6})", root))
+
+
+def test_dashboard_colours_are_legible_in_dark_mode_and_nothing_duplicates_site_css() -> None:
+    site = (ROOT / "static" / "css" / "site.css").read_text()
+    dashboard = _css_rules((ROOT / "static" / "css" / "dashboard.css").read_text())
+    for dark in (False, True):
+        colours = _variables(site, dark=dark) | _variables(dashboard, dark=dark)
+        backgrounds = [colours["paper"], colours["card"], colours["figure-main"]]
+        for text in ("ink", "muted", "status-ok", "status-pending", "danger"):
+            for background in backgrounds:
+                assert _contrast(colours[text], background) >= 4.5, (dark, text, background)
+        assert _contrast(colours["paper"], colours["accent"]) >= 4.5, dark  # a button's label on the accent
+    assert ".figure-main { background: var(--figure-main); }" in dashboard
+    assert ".account-form button, .button {" in dashboard and "color: var(--paper, #fff)" in dashboard
+    # No colour literal outside the variables (but the print rules' grey frames).
+    body = dashboard.split("@media print", 1)[0]
+    body = re.sub(r":root\s*\{[^}]*\}", "", body)
+    assert re.findall(r"#[0-9a-fA-F]{3,6}\b(?!\))", body) == []
+    # site.css styles these (with flex-wrap); the dashboard must not redefine them.
+    for selector in ("\n.account-nav {", "\n.link-button {", "\n.table-wrap {", "\n.logout-form {"):
+        assert selector not in dashboard, selector
+
+
+def test_nb_and_sv_wording_of_the_dashboard(reader: Client) -> None:
+    nb = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    sv = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<span class="figure-label">Totalscore</span>' in nb and '<span class="figure-label">Totalpoäng</span>' in sv
+    assert '<span class="figure-label">Score</span>' in nb and "poengsum" not in nb.lower()
+    assert '<span class="figure-label">Snittscore for alle deltakere</span>' in nb
+    assert '<span class="figure-label">Snittpoäng för alla deltagare</span>' in sv
+    assert "5 deltakere med score" in nb
+    assert "Score måned for måned; den stiplede linjen er snittscoren for alle deltakere så langt." in nb
+    assert "<caption>Tellende kontakter så langt, sammenlignet med minstekravet i hver kanal</caption>" in nb
+    assert "<caption>Räknade kontakter hittills jämfört med minimikravet i varje kanal</caption>" in sv
+    assert '<span class="status-ok">oppfylt</span>' in nb and '<span class="status-ok">uppfyllt</span>' in sv
+    assert ">Minimikrav</th>" in sv
+    assert "(1 skickad vidare till en kundtjänstmedarbetare)" in sv
+    assert "Snittene gjelder alle deltakere og er anonyme." in nb and "Snitten gäller alla deltagare och är anonyma." in sv

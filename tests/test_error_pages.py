@@ -29,3 +29,20 @@ def test_500_page_needs_no_request_and_is_translated() -> None:
 
     assert "<h1>Noe gikk galt</h1>" in html
     assert 'href="/static/css/site.css"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "not_found", "server_error"),
+    [
+        ("nb", "først når arrangørene publiserer dem.", "Feilen er logget for arrangørene."),
+        ("sv", "först när arrangörerna publicerar dem.", "Felet har loggats för arrangörerna."),
+    ],
+)
+def test_the_error_pages_speak_of_the_organisers_in_the_plural(
+    db: None, settings: object, language: str, not_found: str, server_error: str
+) -> None:
+    settings.DEBUG = False  # type: ignore[attr-defined]
+
+    assert not_found in Client(HTTP_ACCEPT_LANGUAGE=language).get("/1999/").content.decode()
+    with translation.override(language):
+        assert server_error in render_to_string("500.html")

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core import mail
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from award.models import ChangeRecord, Membership, Participant
 from tests.factories import UserFactory
@@ -78,9 +84,15 @@ def test_organiser_invites_and_the_company_user_sets_a_password_and_lands_on_the
     assert landed.redirect_chain[-1][0] == "/dashboard/"
     assert landed.context["participant"] == invited.participant
 
-    # The link works once.
+    # The link works once; a used or expired invitation says where to get a new one.
     again = Client().get(link_in(message), follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "This link no longer works" in again.content.decode()
+    html = again.content.decode()
+    assert "<h1>This invitation link no longer works</h1>" in html
+    assert (
+        "It has been used already or is too old. Ask the organisers for a new invitation, or have a new link sent"
+        " to the e-mail address of your account:" in html
+    )
+    assert 'href="/accounts/password/reset/"' in html and 'href="/accounts/login/"' in html
 
 
 def test_an_account_without_an_address_is_refused_and_the_others_are_invited(
@@ -132,15 +144,78 @@ def test_password_reset_by_e_mail(invited: Membership) -> None:
     client = Client()
     sent = client.post("/accounts/password/reset/", {"email": "kari@company-a.example"}, follow=True)
     assert sent.redirect_chain[-1][0] == "/accounts/password/reset/sent/"
-    assert len(mail.outbox) == 0  # an account with no usable password yet gets an invitation, not a reset
+    # An account with no usable password yet (its invitation expired, say) gets a fresh invitation, not a reset.
+    assert len(mail.outbox) == 1
+    assert "Company A" in mail.outbox[0].subject and "/accounts/password/reset/" not in mail.outbox[0].body
+    link_in(mail.outbox[0])
 
     user = invited.user
     user.set_password("an-old-password-2020")
     user.save()
     client.post("/accounts/password/reset/", {"email": "kari@company-a.example"})
-    assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/password/reset/[^/]+/[^/]+/)", mail.outbox[0].body).group(1)
+    assert len(mail.outbox) == 2
+    assert "/accounts/invitation/" not in mail.outbox[1].body
+    link = re.search(r"http://testserver(/accounts/password/reset/[^/]+/[^/]+/)", mail.outbox[1].body).group(1)
     form_page = client.get(link, follow=True)
     client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
+
+
+def test_an_expired_invitation_is_no_dead_end_the_reset_form_sends_a_new_one(invited: Membership) -> None:
+    """Invitation links expire (PASSWORD_RESET_TIMEOUT); the account still has no password, and the site says what to do."""
+    user = invited.user
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    issued = datetime.now() - timedelta(seconds=django_settings.PASSWORD_RESET_TIMEOUT + 60)
+    with mock.patch.object(PasswordResetTokenGenerator, "_now", return_value=issued):
+        token = default_token_generator.make_token(user)
+    visitor = Client()
+    expired = visitor.get(f"/accounts/invitation/{uid}/{token}/", follow=True, HTTP_ACCEPT_LANGUAGE="nb")
+    html = expired.content.decode()
+    assert "<h1>Denne invitasjonslenken virker ikke lenger</h1>" in html
+    assert "Be arrangørene om en ny invitasjon" in html
+
+    visitor.post("/accounts/password/reset/", {"email": "KARI@company-a.example"})
+    assert [m.to for m in mail.outbox] == [["kari@company-a.example"]]
+    fresh = Client().get(link_in(mail.outbox[0]), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Welcome: choose your password" in fresh.content.decode()
+    record = ChangeRecord.objects.filter(object_id=invited.pk, source="site").get()
+    assert (record.user, record.action) == (None, "update")
+
+
+@pytest.mark.parametrize("persona", ["organiser", "judge"])
+def test_public_password_reset_never_serves_staff_accounts(persona: str, request: pytest.FixtureRequest) -> None:
+    """Organisers and judges reset through an organiser or the admin; the page says the same as for anyone else."""
+    staff = request.getfixturevalue(persona)
+    staff.email = f"{persona}@award.example"
+    staff.set_password("a-staff-password-2021")
+    staff.save()
+    assert staff.is_staff
+
+    client = Client()
+    staff_response = client.post("/accounts/password/reset/", {"email": staff.email}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    nobody = client.post("/accounts/password/reset/", {"email": "nobody@award.example"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert mail.outbox == []
+    assert staff_response.redirect_chain == nobody.redirect_chain == [("/accounts/password/reset/sent/", 302)]
+    page = staff_response.content.decode().split('<div class="account-page">', 1)[1].split("</div>", 1)[0]
+    assert page == nobody.content.decode().split('<div class="account-page">', 1)[1].split("</div>", 1)[0]
+    assert "<h1>Check your e-mail</h1>" in page
+
+
+def test_a_company_user_with_a_password_still_gets_a_reset_link(company_user: Any) -> None:
+    company_user.email = "reader@company-a.example"
+    company_user.set_password("an-old-password-2020")
+    company_user.save()
+    Client().post("/accounts/password/reset/", {"email": "reader@company-a.example"})
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_invitation_links_use_site_url_when_it_is_set(organiser: Any, invited: Membership, settings: Any) -> None:
+    """An organiser who reached the site under another host name still sends links to the site's public address."""
+    settings.SITE_URL = "https://award.example.org"
+    organiser_client(organiser).post(
+        "/admin/award/membership/", {"action": "send_invitation", "_selected_action": [invited.pk]}, HTTP_HOST="testserver"
+    )
+    body = mail.outbox[0].body
+    assert re.search(r"^https://award\.example\.org/accounts/invitation/[^/]+/[^/]+/$", body, re.M)
+    assert "https://award.example.org/accounts/login/" in body and "testserver" not in body

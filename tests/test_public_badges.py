@@ -166,19 +166,71 @@ def test_the_final_page_offers_a_snippet_for_every_prize_with_a_winner(final: Pu
 
     images = [(image["src"], image["alt"]) for image in page.images]
     assert images == [
-        ("/badges/2021/phone.svg", "Kundeserviceprisen 2021, Best på telefon: Sixt"),
-        ("/badges/2021/email.svg", "Kundeserviceprisen 2021, Best på e-post: Sognenett, Tussa"),
-        ("/badges/2021/chat.svg", "Kundeserviceprisen 2021, Best på chat: Sixt"),
-        ("/badges/2021/class/broadband.svg", "Kundeserviceprisen 2021, Klassevinner: Broadband: Tussa"),
-        ("/badges/2021/class/car-rental.svg", "Kundeserviceprisen 2021, Klassevinner: Car rental: Sixt"),
-        ("/badges/2021/class/insurance.svg", "Kundeserviceprisen 2021, Klassevinner: Insurance: Frende Forsikring"),
-        ("/badges/2021/overall.svg", "Kundeserviceprisen 2021, Totalvinner: Sixt"),
+        ("/badges/2021/phone.svg?lang=nb", "Kundeserviceprisen 2021, Best på telefon: Sixt"),
+        ("/badges/2021/email.svg?lang=nb", "Kundeserviceprisen 2021, Best på e-post: Sognenett, Tussa"),
+        ("/badges/2021/chat.svg?lang=nb", "Kundeserviceprisen 2021, Best på chat: Sixt"),
+        ("/badges/2021/class/broadband.svg?lang=nb", "Kundeserviceprisen 2021, Klassevinner: Broadband: Tussa"),
+        ("/badges/2021/class/car-rental.svg?lang=nb", "Kundeserviceprisen 2021, Klassevinner: Car rental: Sixt"),
+        ("/badges/2021/class/insurance.svg?lang=nb", "Kundeserviceprisen 2021, Klassevinner: Insurance: Frende Forsikring"),
+        ("/badges/2021/overall.svg?lang=nb", "Kundeserviceprisen 2021, Totalvinner: Sixt"),
     ]
     snippets = [html.unescape(text) for text in re.findall(r"<textarea[^>]*>(.*?)</textarea>", content, re.S)]
     assert snippets[0] == (
-        '<a href="http://testserver/2021/final/"><img src="http://testserver/badges/2021/phone.svg"'
+        '<a href="http://testserver/2021/final/"><img src="http://testserver/badges/2021/phone.svg?lang=nb"'
         ' alt="Kundeserviceprisen 2021, Best på telefon: Sixt" width="320" height="124"></a>'
     )
     assert len(snippets) == len(images)
-    for src, _ in images:
-        assert client.get(src, HTTP_ACCEPT_LANGUAGE="nb").status_code == 200, src
+    for (src, alt), snippet in zip(images, snippets, strict=True):
+        assert f'<img src="http://testserver{src}" alt="{alt}"' in snippet
+        # The badge reads like its text alternative, whatever language the winner's visitors' browsers ask for.
+        root, _ = badge(client, src, "en")
+        assert root.find(f"{SVG}title").text == alt, src
+
+
+def test_the_snippet_is_in_the_language_of_the_page_it_was_copied_from(final: Publication, client: Client) -> None:
+    """The final page is cached per language: each language has its own snippets."""
+    for language in ("nb", "en", "sv", "nb"):
+        content = client.get("/2021/final/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        snippets = [html.unescape(text) for text in re.findall(r"<textarea[^>]*>(.*?)</textarea>", content, re.S)]
+        assert len(snippets) == 7
+        assert all(f'.svg?lang={language}" alt="' in snippet for snippet in snippets), (language, snippets)
+
+
+NB = ["KUNDESERVICEPRISEN 2021", "Klassevinner: Broadband", "Tussa"]
+SV = ["KUNDSERVICEPRISET 2021", "Klassvinnare: Broadband", "Tussa"]
+EN = ["CUSTOMER SERVICE AWARD 2021", "Class winner: Broadband", "Tussa"]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "language", "lines"),
+    [
+        ("?lang=nb", "en", "nb", NB),
+        ("?lang=sv", "nb", "sv", SV),
+        ("?lang=en", "nb", "en", EN),
+        ("?lang=de", "en", "en", EN),  # not one of ours: the reader's language
+        ("?lang=de", "sv", "sv", SV),
+        ("?lang=", "sv", "sv", SV),
+        ("?lang=NB", "en", "en", EN),
+        ("", "nb", "nb", NB),
+    ],
+)
+def test_the_badges_language_comes_from_its_address_else_from_the_reader(
+    final: Publication, client: Client, query: str, accept: str, language: str, lines: list[str]
+) -> None:
+    response = client.get(f"/badges/2021/class/broadband.svg{query}", HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert [element.text for element in root.iter(f"{SVG}text")] == lines
+    assert root.get("lang") == language
+    assert response["Content-Language"] == language
+    assert {part.strip() for part in response["Vary"].split(",")} >= {"Accept-Language", "Cookie"}
+
+
+def test_without_a_language_in_its_address_the_badge_follows_the_readers_choice(final: Publication, client: Client) -> None:
+    client.post("/i18n/setlang/", {"language": "sv", "next": "/"})
+
+    _, texts = badge(client, "/badges/2021/overall.svg", "en")  # the cookie wins over the browser's language
+    assert texts == ["KUNDSERVICEPRISET 2021", "Totalvinnare", "Sixt"]
+    _, texts = badge(client, "/badges/2021/overall.svg?lang=nb", "en")  # and the address over both
+    assert texts == ["KUNDESERVICEPRISEN 2021", "Totalvinner", "Sixt"]

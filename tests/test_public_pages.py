@@ -8,6 +8,7 @@ for one many times its size.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import itertools
 import json
@@ -20,13 +21,15 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db.models import F
 from django.test import Client
 
-from award.models import Edition, Publication
+from award.models import AwardClass, Edition, Publication
 from award.public_pages import shuffled
 from award.services import publication_create
 from channels_app.bundle import import_edition
 from tests.conftest import SAMPLES
+from tests.factories import ParticipantFactory
 
 INTERIM_AT = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)
 FINAL_AT = datetime(2021, 5, 20, 18, 0, tzinfo=UTC)
@@ -134,6 +137,16 @@ def get(client: Client, url: str, language: str, status: int = 200) -> Page:
 def main(response: Any) -> str:
     """The page's <main>: the header around it differs per request (its CSRF token)."""
     return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
+
+
+def text_of(fragment: str) -> str:
+    """The text of an HTML fragment as read aloud: tags gone, entities resolved, white space collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def cards(page_html: str) -> dict[str, str]:
+    """channel -> the HTML inside its card."""
+    return dict(re.findall(r'<section class="card" aria-labelledby="card-(\w+)">(.*?)</section>', page_html, re.S))
 
 
 def card_names(page_html: str) -> dict[str, list[str]]:
@@ -299,6 +312,36 @@ def test_the_order_of_the_names_is_the_publications_not_the_requests(mini: Editi
     assert shown == {channel: shuffled(sorted(names), digest=later.digest) for channel, names in first.items()}
 
 
+@pytest.mark.parametrize(
+    ("language", "no_contacts", "nobody_qualified"),
+    [
+        ("nb", "Ingen kontakter er talt med ennå.", "Ingen deltakere har nådd minstekravet til antall kontakter ennå."),
+        ("en", "No contacts counted yet.", "No participant has reached the minimum number of contacts yet."),
+    ],
+)
+def test_an_interim_card_without_names_says_why(
+    mini: Edition, client: Client, language: str, no_contacts: str, nobody_qualified: str
+) -> None:
+    """scoring.md §4/§6: only qualified scores make the top 3; the average counts everyone with a contact."""
+    # Nobody has 20 contacts in a channel yet; Nordbank offers Messenger, where nobody has been tested.
+    Edition.objects.filter(pk=mini.pk).update(min_contacts_per_channel=20, data_version=F("data_version") + 1)
+    banking = AwardClass.objects.create(edition=mini, name="Banking")
+    ParticipantFactory(edition=mini, award_class=banking, name="Nordbank", channels=["phone", "messenger"])
+    publication = publication_create(edition=Edition.objects.get(pk=mini.pk), kind="interim", published_at=INTERIM_AT)
+    channels = json.loads(publication.payload)["channels"]
+    assert channels["phone"]["top3"] == [] and channels["phone"]["average"] == "73.3"
+    assert channels["messenger"] == {"average": None, "participants": 0, "top3": []}
+
+    shown = {channel: text_of(card) for channel, card in cards(main(client.get("/", HTTP_ACCEPT_LANGUAGE=language))).items()}
+
+    decimal = "," if language == "nb" else "."
+    assert shown["phone"] == " ".join(
+        (CARD_TITLES[language]["phone"], nobody_qualified, AVERAGE_SO_FAR[language].format(f"73{decimal}3"))
+    )
+    assert no_contacts not in shown["phone"]
+    assert shown["messenger"] == f"{'Best på Messenger' if language == 'nb' else 'Best on Messenger'} {no_contacts}"
+
+
 def test_home_shows_the_final_results_once_there_are_some(mini: Edition, final: Publication, client: Client) -> None:
     page = get(client, "/", "nb")
 
@@ -375,6 +418,21 @@ def test_final_page_shows_class_rankings_only_when_the_organiser_publishes_them(
     assert "Frende Forsikring" in page.text  # the class winners stay
 
 
+def test_final_tables_name_their_rows_and_their_heading(mini: Edition, final: Publication, client: Client) -> None:
+    """Screen readers announce a ranking row by its participant, and the class winners' table by its heading."""
+    content = main(client.get("/2021/final/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert '<h2 id="class-winners">Class winners</h2>' in content
+    assert content.count('<table aria-labelledby="class-winners">') == 1
+    rankings = re.findall(r'<table class="ranking" aria-labelledby="(ranking-\d+)">(.*?)</table>', content, re.S)
+    assert [f'<h3 id="{label}">' in content for label, _ in rankings] == [True, True, True]
+    row = re.compile(r'<tr><td class="num">(\d+)</td><th scope="row">(.*?)</th><td class="num">(.*?)</td></tr>')
+    assert row.findall(rankings[0][1]) == [("1", "Tussa", "93.9"), ("2", "Sognenett", "80.7")]
+    for _, table in rankings:  # every row of every ranking, not only the first
+        body = table.split("<tbody>")[1]
+        assert len(row.findall(body)) == body.count("<tr>") > 0
+
+
 def test_a_correction_says_what_it_corrects_and_why(mini: Edition, final: Publication, client: Client) -> None:
     correction = publication_create(
         edition=mini,
@@ -384,9 +442,14 @@ def test_a_correction_says_what_it_corrects_and_why(mini: Edition, final: Public
         published_at=datetime(2021, 5, 21, 9, 30, tzinfo=UTC),
     )
 
-    page = get(client, "/2021/final/", "nb")
+    response = client.get("/2021/final/", HTTP_ACCEPT_LANGUAGE="nb")
+    page = Page(response.content.decode())
 
-    assert f"Denne publiseringen retter den som ble publisert 20. mai 2021 20:00 (sjekksum {final.digest})." in page.text
+    notice = re.search(r'<div class="notice" role="note">(.*?)</div>', response.content.decode(), re.S).group(1)
+    assert text_of(notice).startswith(
+        f"Denne publiseringen retter den som ble publisert 20. mai 2021 20:00 (sjekksum {final.digest})."
+    )
+    assert f"<code>{final.digest}</code>" in notice  # 71 characters without a space: the stylesheet may break it anywhere
     assert "Begrunnelse fra arrangørene: A phone contact of Tussa was logged twice." in page.text
     assert correction.digest in page.text
     assert "retter den som ble publisert" not in get(client, "/2021/interim/", "nb").text
@@ -453,6 +516,97 @@ def test_how_it_works_explains_the_method(db: None, client: Client, language: st
         # scoring.md: unanswered counts as 0; 1, 2, 2, 4; the minimum of contacts; the random, fixed order; sha256.
         for fact in ("scores 0", "(1, 2, 2, 4)", "(normally 3)", "random order that stays the same", '"sha256:"', "no tie-break"):
             assert fact in page.text, fact
+
+
+def test_how_it_works_says_what_is_published_and_how(db: None, client: Client) -> None:
+    """scoring.md §2-§6 and results-api.md, in the words of the page."""
+    text = get(client, "/how-it-works/", "en").text
+
+    for fact in (
+        "that 0 counts in the company's score like any other contact's score",
+        "that second try is a new contact, and the unanswered one still counts as 0",
+        "a minimum number of counted contacts in it, answered or not (normally 3)",
+        "rounded half up (66.66666 becomes 66.6667), and places are decided on those four decimals",
+        "Every published score is rounded half up to one decimal (82.05 becomes 82.1)",
+        "Only companies that have reached the minimum number of contacts in the channel can be on a list",
+        "a list may have fewer than three names, or none",
+        "No individual score or place is published until the final results",
+        "for each channel, each class and overall, the winners with their scores and the full ranking",
+        "The results page shows each class's full ranking when the organisers choose to",
+        "the results API always includes every ranking",
+        "leave out its digest field, write the rest as canonical JSON (keys sorted, UTF-8",
+    ):
+        assert fact in text, fact
+    for wrong in ("When they choose to, they also publish", "in the company's averages", "is shown until the final"):
+        assert wrong not in text, wrong
+
+
+@pytest.mark.parametrize(
+    ("language", "ties", "wanted", "unwanted"),
+    [
+        (
+            "nb",
+            "Delt plassering",
+            [
+                "slik kundene opplever det",
+                "gjennomfører dommere anonyme testkontakter med hver bedrift",
+                "minstekravet",
+                "Et spørsmål som ikke er relevant for kontakten, holdes utenfor både poengene som er gitt"
+                " og poengene som var mulige.",
+                "82,05 blir 82,1",
+            ],
+            ["selskap", "Selskap", "minimumet", "slik en kunde møter dem"],
+        ),
+        (
+            "sv",
+            "Delad placering",
+            [
+                "så som kunderna upplever det",
+                "gör domare anonyma testkontakter med",
+                "minimikravet",
+                "arrangörerna stryker",
+                "Varje lista visar också snittpoängen",
+                "En fråga som inte är aktuell för kontakten räknas inte med, varken i de givna eller i de möjliga poängen.",
+                "82,05 blir 82,1",
+            ],
+            ["minimiantalet", "makulerar", "rankad", "rangerad"],
+        ),
+    ],
+)
+def test_how_it_works_reads_naturally(
+    db: None, client: Client, language: str, ties: str, wanted: list[str], unwanted: list[str]
+) -> None:
+    page = get(client, "/how-it-works/", language)
+
+    assert (2, ties) in page.headings
+    for words in wanted:
+        assert words in page.text, words
+    for words in unwanted:
+        assert words not in page.text, words
+
+
+def test_the_public_pages_use_the_dashboards_words(db: None, client: Client) -> None:
+    """nb "bedrift" (as the company dashboard says), never "selskap"; the organisers are several; sv "rangordna"."""
+    urls = ("/", "/how-it-works/", "/no-such-page/")  # before anything is published, the home page links the method
+    nb = " ".join(get(client, url, "nb", status=404 if "no-such" in url else 200).text for url in urls)
+    sv = " ".join(get(client, url, "sv", status=404 if "no-such" in url else 200).text for url in urls)
+
+    assert "bedriftene testes" in nb and "selskap" not in nb.lower()
+    assert "arrangørene publiserer" in nb and "arrangøren " not in nb
+    assert "arrangörerna publicerar" in sv and "arrangören " not in sv
+    assert "rangordnas" in sv and "rankad" not in sv and "rangerad" not in sv
+
+
+def test_the_digest_is_recomputed_as_how_it_works_says(mini: Edition, final: Publication, client: Client) -> None:
+    """Take the API's document, leave out "digest", canonical JSON (keys sorted, UTF-8 unescaped, no white space), SHA-256."""
+    document = client.get("/api/v1/editions/2021/results/final/").json()
+    digest = document.pop("digest")
+
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert digest == final.digest == "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # The mini edition has "Fjord Forsikring, avd. Øst": escaping the Ø would give another digest.
+    escaped = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    assert "sha256:" + hashlib.sha256(escaped.encode("utf-8")).hexdigest() != digest
 
 
 # Languages and hosts ---------------------------------------------------------------

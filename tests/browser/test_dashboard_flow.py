@@ -16,7 +16,7 @@ from award.dashboard_selectors import one_decimal
 from award.models import Participant
 from channels_app.models import Contact
 from scoring.models import ChannelStanding, OverallStanding
-from tests.browser.conftest import PageLog, screenshot
+from tests.browser.conftest import SCREENSHOTS, PageLog, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +73,20 @@ def test_demo_company_user_reads_its_dashboard_in_norwegian_and_english_and_down
     log_in(narrow, live_server)
     assert_own_numbers(narrow, sognenett, comma=True)
     screenshot(narrow, "dashboard-nb-360")
+    # The chart is scaled to about half its width here: its labels must still read at 11 px or more.
+    chart = narrow.locator("#channel-phone svg.chart")
+    for label in ("text.month", "text.value", "text.axis"):
+        assert chart.locator(label).first.bounding_box()["height"] >= 11, label
+    assert chart.locator("text.count").first.bounding_box()["height"] >= 9.5
+    chart.screenshot(path=str(SCREENSHOTS / "dashboard-nb-360-chart.png"))
+
+    # Dark mode: the main figures get a dark card, and the status colours stay legible on it.
+    dark = new_page(locale="nb", color_scheme="dark")
+    log_in(dark, live_server)
+    background = dark.locator(".figure-main").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == "rgb(31, 51, 71)"  # --figure-main in dark mode (#1f3347), not the light #e3edf8
+    assert dark.locator(".summary .status-ok").first.evaluate("e => getComputedStyle(e).color") == "rgb(111, 207, 134)"
+    screenshot(dark, "dashboard-nb-dark")
 
     english = new_page(locale="en")
     log_in(english, live_server)

@@ -167,6 +167,15 @@ def test_a_small_screen_and_print(
     live_server: Any, new_page: Any, page_log: PageLog, published: tuple[Publication, Publication]
 ) -> None:
     """At 360 px wide nothing makes the page scroll sideways; printed, the controls are gone and the results stay."""
+    _, final = published
+    # A correction names the digest it corrects: 71 characters without a space must not widen the page.
+    publication_create(
+        edition=final.edition,
+        kind="final",
+        supersedes=final,
+        correction_reason="A phone contact of Tussa was logged twice.",
+        published_at=datetime(2021, 5, 21, 9, 30, tzinfo=UTC),
+    )
     page = new_page(locale="nb", viewport={"width": 360, "height": 780})
     for path, name in (
         ("/2021/interim/", "interim"),
@@ -182,12 +191,34 @@ def test_a_small_screen_and_print(
         screenshot(page, f"public-{name}-nb-360px")
 
     page.goto(f"{live_server.url}/2021/final/")
+    digest = page.locator(".notice code")
+    assert digest.inner_text() == final.digest
+    box = digest.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.goto(f"{live_server.url}/2021/final/")
     page.emulate_media(media="print")
     assert page.locator(".languages").is_hidden()
     assert page.locator(".badges").is_hidden()
     assert page.locator(".overall li").is_visible()
     page.emulate_media(media="screen")
     assert page.locator(".languages").is_visible()
+    # An unpressed language button's border is 3:1 or more on the header (WCAG 1.4.11), in light and dark mode.
+    for scheme, border in (("light", "rgb(117, 129, 142)"), ("dark", "rgb(138, 150, 163)")):
+        page.emulate_media(media="screen", color_scheme=scheme)
+        button = page.locator('.languages button[aria-pressed="false"]').first
+        assert button.evaluate("b => getComputedStyle(b).borderTopColor") == border, scheme
+    # Printed from dark mode, the page is black on white.
+    page.emulate_media(media="print", color_scheme="dark")
+    colours = page.evaluate(
+        """() => {
+            const style = selector => getComputedStyle(document.querySelector(selector));
+            return [style("body").color, style("body").backgroundColor, style("a").color,
+                    style(".notice").backgroundColor, style(".notice").borderLeftColor, style(".card").borderTopColor];
+        }"""
+    )
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(0, 0, 0)"]
     page_log.assert_clean()
 
 
