@@ -125,6 +125,16 @@ def english() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache() -> Any:
+    """Every test starts and ends with an empty cache: rolled-back tests reuse primary keys, and keys are built from them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def eager_tasks(request: pytest.FixtureRequest) -> Any:
     """Tasks run in-process in every test but those that drive a real worker through the broker."""
     from config.celery import app

@@ -5,10 +5,8 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from award.models import AwardClass, Edition, Publication
@@ -17,13 +15,6 @@ from tests.factories import ParticipantFactory
 from tests.test_public_pages import FINAL_AT, INTERIM_AT, Page
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

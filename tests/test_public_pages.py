@@ -13,7 +13,6 @@ import html
 import itertools
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -156,14 +155,6 @@ def card_names(page_html: str) -> dict[str, list[str]]:
 
 
 # Fixtures ---------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Rendered pages are cached by publication pk and digest; rolled-back tests reuse pks, so start empty."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
