@@ -26,7 +26,7 @@ from django.test import Client
 from award.models import AwardClass, Edition, Publication
 from award.public_pages import shuffled
 from award.services import publication_create
-from channels_app.bundle import import_edition
+from channels_app.bundle import CONTACT_COLUMNS, import_edition
 from tests.conftest import SAMPLES
 from tests.factories import ParticipantFactory
 
@@ -201,21 +201,7 @@ def write_bundle(folder: Path, *, year: int, classes: int, per_class: int) -> Pa
     answer_columns = [f"{channel}.{q['key']}" for channel, qs in questions.items() for q in qs]
     with (folder / "contacts.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(
-            [
-                "ref",
-                "participant",
-                "channel",
-                "judge",
-                "happened_at",
-                "answered",
-                "wait_seconds",
-                "handled_by",
-                "voided",
-                "comment",
-                *answer_columns,
-            ]
-        )
+        writer.writerow([*CONTACT_COLUMNS, *answer_columns])
         ref = 0
         for number, (name, _) in enumerate(names):
             for channel in questions:
