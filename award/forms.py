@@ -8,9 +8,10 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from award.accounts.services import membership_check, user_role_check
 from award.models import AwardClass, Channel, Edition, Membership, Participant
 from award.selectors import UserRole, user_role
-from award.services import Invalid, class_check, edition_check, membership_check, participant_check, user_role_check
+from award.services import Invalid, class_check, edition_check, participant_check
 
 
 class InvalidErrorsMixin:
@@ -158,24 +159,4 @@ class OrganiserUserChangeForm(InvalidErrorsMixin, UserChangeForm):
                 user_role_check(account=self.instance, role=role, user=self.request_user)
             except Invalid as invalid:
                 self.add_invalid(invalid)
-        return cleaned
-
-
-class PublishForm(forms.Form):
-    """The confirmation of a publication: what the organiser reviewed, and whether it corrects the latest one."""
-
-    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=80)
-    latest = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    correct_latest = forms.BooleanField(label=_("This publication corrects the latest publication of this kind"), required=False)
-    correction_reason = forms.CharField(
-        label=_("Reason for the correction"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("correct_latest"):
-            if not cleaned.get("latest"):
-                self.add_error("correct_latest", _("There is no earlier publication of this kind to correct."))
-            elif not cleaned.get("correction_reason", "").strip():
-                self.add_error("correction_reason", _("Say why the publication corrects the earlier one."))
         return cleaned

@@ -1,12 +1,10 @@
-"""Editions, classes, participants, memberships and publications."""
+"""The year's frame: editions, classes, participants, the channels they offer, and memberships."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
@@ -33,6 +31,9 @@ class Edition(models.Model):
     # Bumped in the same transaction as every write that changes scores;
     # scoring.ScoringState.scored_version says which version the standings reflect.
     data_version = models.PositiveBigIntegerField(_("data version"), default=0, editable=False)
+    # Set, in the same transaction, by the edition's first final publication (publications.services):
+    # from then on contacts are locked for everyone but organisers, who give a reason.
+    final_published_at = models.DateTimeField(_("final results published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,6 +47,11 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether its final results are published (DESIGN.md: then contacts are locked)."""
+        return self.final_published_at is not None
 
 
 class AwardClass(models.Model):
@@ -135,105 +141,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.participant}"
-
-
-class PublicationKind(models.TextChoices):
-    INTERIM = "interim", _("Interim")
-    FINAL = "final", _("Final")
-
-
-class ImmutableError(Exception):
-    """A publication was about to be changed or deleted (scoring.md §6: never changed)."""
-
-
-class PublicationQuerySet(models.QuerySet["Publication"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableError("Publications are immutable.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableError("Publications are immutable.")
-
-    def latest_of(self, kind: str) -> Publication | None:
-        return self.filter(kind=kind).order_by("-published_at", "-pk").first()
-
-
-class Publication(models.Model):
-    """A frozen snapshot of an edition's results: canonical JSON and its SHA-256."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="publications", verbose_name=_("edition"))
-    kind = models.CharField(_("kind"), max_length=16, choices=PublicationKind.choices)
-    published_at = models.DateTimeField(_("published at"))
-    payload = models.TextField(_("payload"), help_text=_("Canonical JSON: keys sorted, UTF-8, no insignificant white space."))
-    digest = models.CharField(_("digest"), max_length=80, db_index=True)
-    data_version = models.PositiveBigIntegerField(_("data version"))
-    # What the payload was computed from (scoring.reference.edition_inputs), as canonical JSON:
-    # verify_publication recomputes the payload from it.
-    inputs = models.TextField(
-        _("inputs"), default="", help_text=_("The counted contacts and their answers when this was published.")
-    )
-    inputs_digest = models.CharField(_("digest of the inputs"), max_length=80, default="")
-    supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by", verbose_name=_("corrects")
-    )
-    correction_reason = models.TextField(_("reason for the correction"), blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
-
-    objects = PublicationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["edition", "published_at", "pk"]
-        get_latest_by = "published_at"
-        verbose_name = _("publication")
-        verbose_name_plural = _("publications")
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=PublicationKind.values), name="publication_kind_known"),
-            models.CheckConstraint(condition=Q(digest__startswith="sha256:"), name="publication_digest_sha256"),
-        ]
-        indexes = [models.Index(fields=["edition", "kind", "published_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.edition.year} {self.get_kind_display()} {self.published_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None or not self._state.adding:
-            raise ImmutableError("Publications are immutable: make a correcting publication instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableError("Publications are immutable.")
-
-
-class ChangeRecord(models.Model):
-    """One change of one object: who, when, from where, and each field from which value to which."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Changed")
-        DELETE = "delete", _("Deleted")
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("content_type", "object_id")
-    object_repr = models.CharField(max_length=200)
-    action = models.CharField(max_length=16, choices=Action.choices)
-    changes = models.JSONField(default=dict, help_text=_("{field: [old, new]}"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    source = models.CharField(max_length=32, help_text=_("admin, import, command, api"))
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("change")
-        verbose_name_plural = _("changes")
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.object_repr}"

@@ -17,7 +17,9 @@ JUDGE_PERMISSIONS = [
     "channels_app.add_judgeconflict",
     "channels_app.view_judgeconflict",
 ]
-ORGANISER_APPS = ("award", "channels_app", "scoring")
+ORGANISER_APPS = ("audit", "award", "channels_app", "scoring", "publications")
+# Made by services, never edited: publications (scoring.md §6) and the change history.
+NEVER_EDITED = ("change_publication", "delete_publication", "add_changerecord", "change_changerecord", "delete_changerecord")
 ORGANISER_EXTRA = ["auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group"]
 
 
@@ -45,6 +47,5 @@ def roles_ensure(apps: object = global_apps) -> None:
     judges.permissions.set(permissions(JUDGE_PERMISSIONS))
     organisers, _ = Group.objects.get_or_create(name=ORGANISERS)
     organiser_permissions = list(Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS))
-    # Publications are made by the publish service, never edited (scoring.md §6).
-    organiser_permissions = [p for p in organiser_permissions if p.codename not in ("change_publication", "delete_publication")]
+    organiser_permissions = [p for p in organiser_permissions if p.codename not in NEVER_EDITED]
     organisers.permissions.set(organiser_permissions + permissions(ORGANISER_EXTRA))

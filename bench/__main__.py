@@ -49,11 +49,11 @@ def bench_scoring(folder: Path) -> None:
     import django
 
     from award.models import Edition
-    from award.services import publication_create
-    from channels_app.bundle import import_edition
+    from channels_app.bundle.importer import import_edition
     from channels_app.models import Contact
     from demo.generate import generate_bundle
-    from scoring.reference import reference_results
+    from publications.inputs import reference_results
+    from publications.services import publication_create
     from scoring.services import edition_rescore
 
     generate_bundle(folder / "demo")

@@ -6,46 +6,43 @@ Every write goes through channels_app.services, the same as the import.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from award.admin import ReadOnlyMixin, is_organiser
-from award.admin_history import HistoryMixin
+from audit.admin import HistoryMixin
+from audit.models import Source
+from award.admin_base import ReadOnlyMixin, is_organiser
 from award.models import Channel, Edition, Participant
 from award.roles import JUDGES
+from award.selectors import current_edition
+from channels_app.admin_filters import ClassFilter, JudgeFilter, MonthFilter, ParticipantFilter
 from channels_app.admin_upload import upload_path
-from channels_app.forms import (
-    STATUS_BUTTONS,
-    ChannelChoiceForm,
-    ContactForm,
-    ParticipantAutocomplete,
-    QuestionForm,
-    VoidForm,
-    current_edition,
-)
+from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, QuestionForm, VoidForm
 from channels_app.models import Answer, Contact, ContactStatus, JudgeConflict, Question
-from channels_app.selectors import edition_questionnaire
+from channels_app.questionnaire import question_remove, question_upsert
+from channels_app.selectors import contact_answer_lines, edition_questionnaire, participants_for_contact
 from channels_app.services import (
     ContactInvalid,
+    closed_message,
     conflict_declare,
     conflict_withdraw,
     contact_record,
     contact_void,
-    edition_is_final,
-    question_remove,
-    question_upsert,
+    contacts_locked_for,
 )
+from scoring.rules import score_text
 
 
 @admin.register(Question)
@@ -83,7 +80,7 @@ class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
             counts=obj.counts,
             position=obj.position,
             user=request.user,
-            source="admin",
+            source=Source.ADMIN,
         )
         obj.pk = question.pk
         obj._state.adding = False
@@ -94,11 +91,11 @@ class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: Question) -> None:
-        question_remove(question=obj, user=request.user, source="admin")
+        question_remove(question=obj, user=request.user, source=Source.ADMIN)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
         for question in queryset:
-            question_remove(question=question, user=request.user, source="admin")
+            question_remove(question=question, user=request.user, source=Source.ADMIN)
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         return None  # question_upsert keeps the history
@@ -111,79 +108,6 @@ class AnswerInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     fields = ["question", "points"]
     readonly_fields = fields
-
-
-class ClassFilter(admin.SimpleListFilter):
-    title = gettext_lazy("class")
-    parameter_name = "class"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        from award.models import AwardClass
-
-        return [
-            (str(c.pk), f"{c.name} ({c.edition.year})")
-            for c in AwardClass.objects.select_related("edition").order_by("-edition__year", "name")
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        return queryset.filter(participant__award_class_id=self.value()) if self.value() else queryset
-
-
-class MonthFilter(admin.SimpleListFilter):
-    """The months the editions run; unlike date_hierarchy it never scans the contacts to list them."""
-
-    title = gettext_lazy("month")
-    parameter_name = "month"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        bounds = Edition.objects.aggregate(first=Min("starts_on"), last=Max("ends_on"))
-        if bounds["first"] is None:
-            return []
-        months, year, month = [], bounds["first"].year, bounds["first"].month
-        while (year, month) <= (bounds["last"].year, bounds["last"].month):
-            months.append((f"{year}-{month:02d}", formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return months[::-1]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        if not self.value():
-            return queryset
-        try:
-            year, month = (int(part) for part in self.value().split("-"))
-            start = timezone.make_aware(datetime(year, month, 1))
-        except ValueError:
-            return queryset.none()
-        end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
-        return queryset.filter(happened_at__gte=start, happened_at__lt=end)
-
-
-class JudgeFilter(admin.SimpleListFilter):
-    title = gettext_lazy("judge")
-    parameter_name = "judge"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        from django.contrib.auth import get_user_model
-
-        judges = get_user_model().objects.filter(groups__name=JUDGES).order_by("username")
-        return [(str(judge.pk), judge.get_username()) for judge in judges]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        return queryset.filter(judge_id=self.value()) if self.value() else queryset
-
-
-class ParticipantFilter(admin.SimpleListFilter):
-    title = gettext_lazy("participant")
-    parameter_name = "participant"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        participants = Participant.objects.select_related("edition").order_by("-edition__year", "name")
-        edition = request.GET.get("edition__id__exact")
-        if edition:
-            participants = participants.filter(edition_id=edition)
-        return [(str(p.pk), f"{p.name} ({p.edition.year})") for p in participants]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        return queryset.filter(participant_id=self.value()) if self.value() else queryset
 
 
 @admin.register(Contact)
@@ -208,6 +132,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     show_full_result_count = False  # no second COUNT(*) over 100,000 contacts
     list_per_page = 50
     actions = ["void_contacts"]
+    history_score_fields = ("score",)
 
     def history_field_label(self, key: str) -> str:
         _channel, dot, question = key.partition(".")
@@ -231,8 +156,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
         if not (self._own_or_organiser(request, obj) and super().has_change_permission(request, obj)):
             return False
-        # Locked after the final publication, for everyone but organisers (who give a reason).
-        return obj is None or is_organiser(request) or not edition_is_final(edition=obj.edition)
+        return obj is None or not contacts_locked_for(edition=obj.edition, user=request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
         return False  # submitted contacts are voided, never deleted
@@ -271,7 +195,8 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             "user": request.user,
             "status": status,
             "questionnaire": edition_questionnaire(edition=edition),
-            "locked": obj is not None and edition_is_final(edition=edition),
+            # After the final publication organisers change and add contacts with a reason.
+            "locked": edition is not None and edition.is_final,
         }
         kwargs["fields"] = None
         form = super().get_form(request, obj, change, **kwargs)
@@ -293,6 +218,9 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         edition, channel = self._edition_and_channel(request, None)
         if edition is None or channel is None:
             return self._choose_channel(request)
+        if contacts_locked_for(edition=edition, user=request.user):
+            messages.error(request, closed_message(edition))
+            return self._choose_channel(request)
         if channel not in edition_questionnaire(edition=edition):
             messages.error(
                 request,
@@ -306,16 +234,54 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         contact = self.get_object(request, object_id)
+        locked = contact is not None and contacts_locked_for(edition=contact.edition, user=request.user)
+        if contact is not None and locked and self.has_view_permission(request, contact):
+            return self._closed_view(request, contact)
         context = dict(extra_context or {})
         if contact is not None:
             context |= {"edition": contact.edition, "channel_label": contact.get_channel_display(), "contact": contact}
-        return super().change_view(request, object_id, form_url, context)
+        try:
+            return super().change_view(request, object_id, form_url, context)
+        except ContactInvalid as invalid:
+            return self._refused(request, invalid)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ContactInvalid as invalid:
+            # A rule the form could not foresee (the final results published meanwhile): said, never a 500.
+            return self._refused(request, invalid)
+
+    def _refused(self, request: HttpRequest, invalid: ContactInvalid) -> HttpResponse:
+        for reasons in invalid.errors.values():
+            for reason in reasons:
+                messages.error(request, reason)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def _closed_view(self, request: HttpRequest, contact: Contact) -> HttpResponse:
+        """A judge's own contact after the final publication: read only, and why (a POST changes nothing)."""
+        if request.method == "POST":
+            messages.error(request, closed_message(contact.edition))
+            return HttpResponseRedirect(request.path)
+        messages.info(request, closed_message(contact.edition))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Contact %(ref)s") % {"ref": contact.ref},
+            "contact": contact,
+            "original": contact,
+            "answers": contact_answer_lines(contact=contact),
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/channels_app/contact/closed.html", context)
 
     def _choose_channel(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
         # Submitted by GET to this same page, which then shows the channel's questionnaire.
-        form = ChannelChoiceForm(initial={"edition": current_edition(), "channel": request.GET.get("channel")})
+        form = ChannelChoiceForm(user=request.user, initial={"edition": current_edition(), "channel": request.GET.get("channel")})
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Log a contact")}
         return TemplateResponse(request, "admin/channels_app/contact/choose_channel.html", context)
 
@@ -325,7 +291,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             data=form.contact_input,
             ref=obj.ref if change else "",
             user=request.user,
-            source="admin",
+            source=Source.ADMIN,
             reason=form.cleaned_data.get("reason", ""),
         )
         obj.pk, obj.ref, obj.score, obj.status = contact.pk, contact.ref, contact.score, contact.status
@@ -335,7 +301,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         pass  # the answers were written by contact_record
 
     def _saved_message(self, request: HttpRequest, obj: Contact) -> None:
-        score = formats.number_format(obj.score, 1)
+        score = score_text(obj.score)
         if obj.status == ContactStatus.DRAFT:
             text = _("Contact %(ref)s saved as a draft: it counts nowhere until you submit it. Its score would be %(score)s.")
         else:
@@ -373,9 +339,10 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         """select2's JSON: the edition's participants offering the channel, without the judge's conflicts."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        participants = Participant.objects.filter(
-            edition_id=request.GET.get("edition") or 0, offered_channels__channel=request.GET.get("channel", "")
-        ).exclude(conflicts__judge=request.user)
+        edition = Edition.objects.filter(pk=request.GET.get("edition") or 0).first()
+        if edition is None:
+            return JsonResponse({"results": [], "pagination": {"more": False}})
+        participants = participants_for_contact(edition=edition, channel=request.GET.get("channel", ""), judge=request.user)
         term = request.GET.get("term", "").strip()
         if term:
             participants = participants.filter(name__icontains=term)
@@ -427,7 +394,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             voided, refused = 0, []
             for contact in contacts.select_related("edition"):
                 try:
-                    contact_void(contact=contact, reason=form.cleaned_data["reason"], user=request.user, source="admin")
+                    contact_void(contact=contact, reason=form.cleaned_data["reason"], user=request.user, source=Source.ADMIN)
                     voided += 1
                 except ContactInvalid as invalid:
                     refused.append(f"{contact.ref}: {' '.join(str(r) for rs in invalid.errors.values() for r in rs)}")
@@ -470,9 +437,7 @@ class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
         if db_field.name == "participant":
             kwargs["queryset"] = Participant.objects.select_related("edition").order_by("-edition__year", "name")
         if db_field.name == "judge":
-            from django.contrib.auth import get_user_model
-
-            kwargs["queryset"] = get_user_model().objects.filter(groups__name="Judges").order_by("username")
+            kwargs["queryset"] = User.objects.filter(groups__name=JUDGES).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: JudgeConflict | None = None) -> bool:
@@ -484,13 +449,13 @@ class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: JudgeConflict, form: Any, change: bool) -> None:
         judge = obj.judge if is_organiser(request) else request.user
         conflict = conflict_declare(
-            judge=judge, participant=obj.participant, reason=obj.reason, user=request.user, source="admin"
+            judge=judge, participant=obj.participant, reason=obj.reason, user=request.user, source=Source.ADMIN
         )
         obj.pk, obj.judge = conflict.pk, judge
 
     def delete_model(self, request: HttpRequest, obj: JudgeConflict) -> None:
-        conflict_withdraw(conflict=obj, user=request.user, source="admin")
+        conflict_withdraw(conflict=obj, user=request.user, source=Source.ADMIN)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[JudgeConflict]) -> None:
         for conflict in queryset:
-            conflict_withdraw(conflict=conflict, user=request.user, source="admin")
+            conflict_withdraw(conflict=conflict, user=request.user, source=Source.ADMIN)

@@ -4,7 +4,7 @@ Only organisers upload. Between the check and the confirmation the file's bytes
 wait in the cache (Redis in production, so any web process can take the
 confirmation), under a random token bound to the user who checked it, with its
 SHA-256; the confirmation carries only the token, never the file. The import
-itself is channels_app.bundle's, all or nothing, as from the command line.
+itself is channels_app.bundle.importer's, all or nothing, as from the command line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -28,9 +27,11 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import Source
 from award.models import Edition
 from award.selectors import user_is_organiser
-from channels_app.bundle import BundleError, ImportSummary, import_contacts_content
+from channels_app.bundle.format import WHOLE_ROW, BundleError, ImportSummary, Problem
+from channels_app.bundle.importer import import_contacts_content
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ~50,000 contacts with every question column: ten years of the award
 UPLOAD_TIMEOUT = 60 * 60  # seconds a checked file waits for its confirmation
@@ -78,29 +79,12 @@ class UploadForm(forms.Form):
         return upload
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One bad row of the file, as the table shows it."""
-
-    line: int | None
-    column: str
-    reason: str
-
-
 def problem_rows(error: BundleError) -> list[Problem]:
-    """The import's `line N: column: reason` lines, split for the table."""
-    rows = []
-    for problems in error.problems.values():
-        for problem in problems:
-            match = re.match(r"^line (\d+): (.*)$", problem, re.DOTALL)
-            if match is None:
-                rows.append(Problem(None, "", problem))
-                continue
-            column, separator, reason = match[2].partition(": ")
-            if not separator:  # a problem of the file at this line (not UTF-8, broken quoting), no column
-                column, reason = "", match[2]
-            rows.append(Problem(int(match[1]), _("(whole row)") if column == "(row)" else column, reason))
-    return rows
+    """The import's problems as the table shows them: a whole row's named in the reader's language."""
+    return [
+        Problem(problem.line, _("(whole row)") if problem.column == WHOLE_ROW else problem.column, problem.reason)
+        for problem in error.all()
+    ]
 
 
 def counts(summary: ImportSummary) -> dict[str, int]:
@@ -184,7 +168,7 @@ def upload_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         }
         try:
             summary = import_contacts_content(
-                edition=edition, content=content, user=request.user, source="admin", dry_run=True, reason=reason
+                edition=edition, content=content, user=request.user, source=Source.ADMIN, dry_run=True, reason=reason
             )
         except BundleError as error:
             context["problems"] = problem_rows(error)
@@ -216,7 +200,7 @@ def _confirm(request: HttpRequest, model_admin: Any) -> HttpResponse:
     context = {"edition": edition, "file_name": kept["name"], "file_size": len(kept["content"]), "sha256": kept["sha256"]}
     try:
         summary = import_contacts_content(
-            edition=edition, content=kept["content"], user=request.user, source="admin", reason=kept.get("reason", "")
+            edition=edition, content=kept["content"], user=request.user, source=Source.ADMIN, reason=kept.get("reason", "")
         )
     except BundleError as error:
         # The contacts changed since the check (e.g. a judge's edit, a final publication).

@@ -7,14 +7,18 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from award.models import Channel, Edition, Participant
-from channels_app.models import BOT_CHANNELS, Contact, ContactStatus, HandledBy, Question
-from channels_app.selectors import contact_answers
-from channels_app.services import ContactInput, ContactInvalid, contact_clean, question_check
+from award.models import Channel, Edition
+from award.selectors import user_is_organiser
+from channels_app.models import Contact, ContactStatus, HandledBy, Question
+from channels_app.questionnaire import question_check
+from channels_app.selectors import contact_answers, participants_for_contact
+from channels_app.services import ContactInput, ContactInvalid, contact_clean
+from scoring.rules import BOT_CHANNELS
 
 WAIT = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+)\s*$")
 
@@ -89,11 +93,9 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = self.questionnaire.get(self.channel, [])
-        participants = Participant.objects.filter(edition=self.edition, offered_channels__channel=self.channel)
-        if self.instance.pk is None:
-            # A judge cannot pick a participant they declared a conflict with.
-            participants = participants.exclude(conflicts__judge=self.judge)
-        self.fields["participant"].queryset = participants.order_by("name")
+        # A judge cannot pick a participant they declared a conflict with (a contact logged before it keeps its own).
+        judge = self.judge if self.instance.pk is None else None
+        self.fields["participant"].queryset = participants_for_contact(edition=self.edition, channel=self.channel, judge=judge)
         self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["answered"].initial = True
         if self.channel in BOT_CHANNELS:
@@ -220,23 +222,19 @@ class QuestionForm(forms.ModelForm):
 
 
 class ChannelChoiceForm(forms.Form):
-    """Step one of logging a contact: which edition and which channel."""
+    """Step one of logging a contact: which edition and which channel (a judge's choice: editions not yet closed)."""
 
     edition = forms.ModelChoiceField(label=gettext_lazy("Edition"), queryset=Edition.objects.order_by("-year"), empty_label=None)
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices, widget=forms.RadioSelect)
 
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user_is_organiser(user):
+            self.fields["edition"].queryset = Edition.objects.filter(final_published_at__isnull=True).order_by("-year")
+
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for voiding"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def current_edition() -> Edition | None:
-    """The edition running today, else the newest."""
-    today = timezone.localdate()
-    return (
-        Edition.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("-year").first()
-        or Edition.objects.order_by("-year").first()
-    )
 
 
 STATUS_BUTTONS = {"_draft": ContactStatus.DRAFT, "_submit": ContactStatus.SUBMITTED, "_submit_another": ContactStatus.SUBMITTED}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.fields import ScoreField
 from award.models import Channel, Edition, Participant
+from scoring.rules import BOT_CHANNELS
 
 
 class HandledBy(models.TextChoices):
@@ -17,8 +18,6 @@ class HandledBy(models.TextChoices):
     BOT_TO_AGENT = "bot_to_agent", _("Chatbot, then agent")
 
 
-# scoring.md: handled_by is always `agent` outside chat and messenger.
-BOT_CHANNELS = (Channel.CHAT, Channel.MESSENGER)
 
 
 class Question(models.Model):
@@ -95,6 +94,7 @@ class Contact(models.Model):
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="contact_score_in_range"),
             models.CheckConstraint(condition=Q(answered=True) | Q(score=0), name="contact_unanswered_scores_zero"),
             models.CheckConstraint(condition=Q(voided=False) | ~Q(void_reason=""), name="contact_void_has_reason"),
+            # scoring.md: handled_by is always `agent` outside the chatbot channels.
             models.CheckConstraint(
                 condition=Q(handled_by__in=["", HandledBy.AGENT]) | Q(channel__in=BOT_CHANNELS), name="contact_bot_only_in_chat"
             ),

@@ -12,23 +12,21 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Subquery, Sum
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from award.history import changes_between, history_record
-from award.models import ChangeRecord, Channel, Edition, Participant, Publication, PublicationKind
+from audit.models import Action, Source
+from audit.services import changes_between, history_record
+from award.models import Channel, Edition, Participant
 from award.roles import JUDGES
 from award.selectors import user_is_organiser
-from award.services import Invalid
-from channels_app.models import BOT_CHANNELS, Answer, Contact, ContactStatus, HandledBy, JudgeConflict, Question
+from award.services import Invalid, edition_data_changed
+from channels_app.models import Answer, Contact, ContactStatus, HandledBy, JudgeConflict, Question
 from channels_app.selectors import contact_answers, edition_conflicts, edition_questionnaire
 from scoring import rules
-from scoring.services import edition_data_changed
+from scoring.rules import BOT_CHANNELS
 
 MAX_WAIT_SECONDS = 30 * 24 * 3600  # a month: anything longer is a typing error
 MAX_COMMENT = 10_000
@@ -44,7 +42,7 @@ class ContactInput:
 
     participant: Participant | None
     channel: str
-    judge: Any
+    judge: User | None
     happened_at: datetime | None
     answered: bool
     wait_seconds: int | None = None
@@ -198,8 +196,8 @@ def contact_record(
     edition: Edition,
     data: ContactInput,
     ref: str = "",
-    user: Any = None,
-    source: str,
+    user: User | None = None,
+    source: Source,
     questionnaire: dict[str, list[Question]] | None = None,
     conflicts: set[tuple[int, int]] | None = None,
     reason: str = "",
@@ -236,7 +234,7 @@ def contact_record(
         changes = changes_between(before, after)
         if before and not changes:
             return contact, "unchanged"
-        contact_check_unlocked(edition=edition, user=user, reason=reason, source=source)
+        contact_check_unlocked(edition=edition, user=user, reason=reason)
 
         created = not before
         contact.save()
@@ -247,7 +245,7 @@ def contact_record(
         )
         history_record(
             subject=contact,
-            action=ChangeRecord.Action.CREATE if created else ChangeRecord.Action.UPDATE,
+            action=Action.CREATE if created else Action.UPDATE,
             changes=changes,
             user=user,
             source=source,
@@ -258,11 +256,11 @@ def contact_record(
         return contact, "created" if created else "updated"
 
 
-def contact_void(*, contact: Contact, reason: str, user: Any = None, source: str) -> Contact:
+def contact_void(*, contact: Contact, reason: str, user: User | None = None, source: Source) -> Contact:
     """Void a contact: it stays, with its reason, and counts nowhere (scoring.md §1)."""
     if not reason.strip():
         raise ContactInvalid({"void_reason": [_("give a reason for voiding the contact")]})
-    contact_check_unlocked(edition=contact.edition, user=user, reason=reason, source=source)
+    contact_check_unlocked(edition=contact.edition, user=user, reason=reason)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.voided:
@@ -272,7 +270,7 @@ def contact_void(*, contact: Contact, reason: str, user: Any = None, source: str
         contact.save(update_fields=["voided", "void_reason", "updated_at"])
         history_record(
             subject=contact,
-            action=ChangeRecord.Action.UPDATE,
+            action=Action.UPDATE,
             changes={"voided": [False, True], "void_reason": ["", contact.void_reason]},
             user=user,
             source=source,
@@ -282,21 +280,27 @@ def contact_void(*, contact: Contact, reason: str, user: Any = None, source: str
     return contact
 
 
-def edition_is_final(*, edition: Edition) -> bool:
-    return Publication.objects.filter(edition=edition, kind=PublicationKind.FINAL).exists()
+def contacts_locked_for(*, edition: Edition, user: User | None) -> bool:
+    """DESIGN.md: after the final publication contacts are locked for everyone but organisers (who give a reason).
 
-
-def contact_check_unlocked(*, edition: Edition, user: Any, reason: str, source: str) -> None:
-    """After the final publication contacts are locked for everyone but organisers, who give a reason.
-
-    Commands run by an organiser at the server (user None, source "command" or "import") count as organisers.
+    Commands run by an organiser at the server (user None) count as organisers.
     """
-    if not edition_is_final(edition=edition):
+    return edition.is_final and user is not None and not user_is_organiser(user)
+
+
+def closed_message(edition: Edition) -> str:
+    """What a judge reads when the edition no longer takes their contacts."""
+    return _("The final results of %(year)s are published: the edition is closed, and its contacts can no longer be changed.") % {
+        "year": edition.year
+    }
+
+
+def contact_check_unlocked(*, edition: Edition, user: User | None, reason: str) -> None:
+    """Refuse a change that contacts_locked_for forbids, or that comes without a reason after the final publication."""
+    if not edition.is_final:
         return
-    if user is not None and not user_is_organiser(user):
-        raise ContactInvalid(
-            {"__all__": [_("The final results of %(year)s are published: contacts are locked.") % {"year": edition.year}]}
-        )
+    if contacts_locked_for(edition=edition, user=user):
+        raise ContactInvalid({"__all__": [closed_message(edition)]})
     if not reason.strip():
         raise ContactInvalid(
             {
@@ -311,9 +315,8 @@ def _new_ref(channel: str) -> str:
     return f"{channel[:1].upper()}-{uuid.uuid4().hex[:10]}"
 
 
-def judge_ensure(*, username: str) -> AbstractBaseUser:
+def judge_ensure(*, username: str) -> User:
     """The judge with this username; a missing one is created as staff without a usable password."""
-    User = get_user_model()
     judge, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
     if created:
         judge.set_unusable_password()
@@ -323,99 +326,16 @@ def judge_ensure(*, username: str) -> AbstractBaseUser:
     return judge
 
 
-def question_upsert(
-    *,
-    edition: Edition,
-    channel: str,
-    key: str,
-    text: str,
-    area: str,
-    max_points: int,
-    counts: bool,
-    position: int,
-    user: Any = None,
-    source: str,
-) -> tuple[Question, str]:
-    """Create or update one question; a new maximum or `counts` rescores the contacts it touches."""
-    values = {"text": text, "area": area, "max_points": max_points, "counts": counts, "position": position}
-    with transaction.atomic():
-        question = Question.objects.select_for_update().filter(edition=edition, channel=channel, key=key).first()
-        if question is None:
-            question = Question.objects.create(edition=edition, channel=channel, key=key, **values)
-            history_record(
-                subject=question, action=ChangeRecord.Action.CREATE, changes=changes_between({}, values), user=user, source=source
-            )
-            return question, "created"
-        changes = changes_between({name: getattr(question, name) for name in values}, values)
-        if not changes:
-            return question, "unchanged"
-        if "max_points" in changes:
-            too_high = question.answers.filter(points__gt=max_points).count()
-            if too_high:
-                raise ContactInvalid(
-                    {"max_points": [_("%(n)s answers give more than %(max)s points") % {"n": too_high, "max": max_points}]}
-                )
-        for name, value in values.items():
-            setattr(question, name, value)
-        question.save()
-        if "max_points" in changes:
-            question.answers.update(max_points=max_points)
-        history_record(subject=question, action=ChangeRecord.Action.UPDATE, changes=changes, user=user, source=source)
-        if {"max_points", "counts"} & set(changes):
-            contact_scores_refresh(edition=edition, channel=channel)
-        return question, "updated"
-
-
-def contact_scores_refresh(*, edition: Edition, channel: str) -> int:
-    """Recompute the stored scores of the channel's answered contacts in one UPDATE (scoring.md §1).
-
-    Refuses (ContactInvalid) when an answered contact would be left with no
-    counted question answered.
-    """
-    counted_answers = Answer.objects.filter(contact=OuterRef("pk"), question__counts=True, points__isnull=False)
-    contacts = Contact.objects.filter(edition=edition, channel=channel, answered=True)
-    # A half-filled draft may have no counted answer (it counts nowhere); a submitted contact may not.
-    contacts.filter(status=ContactStatus.DRAFT).exclude(Exists(counted_answers)).update(score=0)
-    contacts = contacts.filter(Exists(counted_answers))
-    stranded = (
-        Contact.objects.filter(edition=edition, channel=channel, answered=True, status=ContactStatus.SUBMITTED)
-        .exclude(Exists(counted_answers))
-        .values_list("ref", flat=True)[:10]
-    )
-    if stranded:
-        raise ContactInvalid(
-            {"counts": [_("contacts %(refs)s would have no counted question answered") % {"refs": ", ".join(stranded)}]}
-        )
-    # scoring.md §1 in integers: units = round_half_up(1,000,000 x points / possible).
-    sums = (
-        counted_answers.order_by()
-        .values("contact")
-        .annotate(points=Cast(Sum("points"), BigIntegerField()), possible=Cast(Sum("question__max_points"), BigIntegerField()))
-    )
-    units = sums.annotate(units=(2 * 100 * rules.UNITS * F("points") + F("possible")) / (2 * F("possible"))).values("units")
-    updated = contacts.update(score=Subquery(units, output_field=BigIntegerField()))
-    if updated:
-        edition_data_changed(edition_id=edition.pk)
-    return updated
-
-
-def question_remove(*, question: Question, user: Any = None, source: str) -> None:
-    """Take a question out of its questionnaire; one that has answers stays (they are evidence)."""
-    if question.answers.exists():
-        raise ContactInvalid({"key": [_("%(key)s has answers and cannot be removed") % {"key": question.key}]})
-    with transaction.atomic():
-        history_record(subject=question, action=ChangeRecord.Action.DELETE, user=user, source=source)
-        question.delete()
-
-
-def conflict_declare(*, judge: Any, participant: Participant, reason: str = "", user: Any = None, source: str) -> JudgeConflict:
+def conflict_declare(
+    *, judge: User, participant: Participant, reason: str = "", user: User | None = None, source: Source
+) -> JudgeConflict:
     """A judge's conflict of interest: from now on they cannot log a contact for the participant."""
     with transaction.atomic():
         conflict, created = JudgeConflict.objects.get_or_create(judge=judge, participant=participant, defaults={"reason": reason})
         if created:
             history_record(
                 subject=conflict,
-                action=ChangeRecord.Action.CREATE,
+                action=Action.CREATE,
                 changes={
                     "judge": [None, judge.get_username()],
                     "participant": [None, participant.name],
@@ -427,23 +347,7 @@ def conflict_declare(*, judge: Any, participant: Participant, reason: str = "", 
         return conflict
 
 
-def conflict_withdraw(*, conflict: JudgeConflict, user: Any = None, source: str) -> None:
+def conflict_withdraw(*, conflict: JudgeConflict, user: User | None = None, source: Source) -> None:
     with transaction.atomic():
-        history_record(subject=conflict, action=ChangeRecord.Action.DELETE, user=user, source=source)
+        history_record(subject=conflict, action=Action.DELETE, user=user, source=source)
         conflict.delete()
-
-
-class _DryRun(Exception):
-    pass
-
-
-def question_check(*, question: Question, **values: Any) -> dict[str, list[str]]:
-    """What question_upsert would refuse for these values, found by running it and rolling back."""
-    try:
-        with transaction.atomic():
-            question_upsert(edition=question.edition, channel=question.channel, key=question.key, source="check", **values)
-            raise _DryRun
-    except _DryRun:
-        return {}
-    except ContactInvalid as invalid:
-        return invalid.errors

@@ -41,11 +41,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "crispy_forms",
-    "crispy_bootstrap5",
+    # The project's apps, one per audience; imports flow down this list's reverse (docs/architecture.md).
+    "audit",
     "award",
     "channels_app",
     "scoring",
+    "publications",
+    "website",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -149,9 +153,6 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="award@localhost")
 # The site's own address for links in invitation mails (e.g. https://award.example.org); empty: the
 # address of the request that sent them, as the organiser's browser reached the site.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -12,11 +12,11 @@ admin.site.index_title = _("The award's workplace")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("award.api_urls")),
+    path("api/v1/", include("publications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("award.accounts")),
-    path("dashboard/", include("award.dashboard_urls")),
-    path("", include("award.urls")),
+    path("accounts/", include("award.accounts.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("", include("website.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

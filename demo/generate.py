@@ -1,6 +1,6 @@
 """A deterministic demo edition bundle, shaped like Kundeserviceprisen 2021.
 
-`generate_bundle(path)` writes the three files of spec/bundle-format.md
+`generate_bundle(path)` writes the three files of docs/bundle-format.md
 (edition.json, participants.csv, contacts.csv) into `path`;
 `python -m demo.generate OUT_DIR` does the same from the command line.
 
@@ -36,7 +36,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from scoring import rules
-from scoring.results import ChannelTally, EditionResults, Entrant, compute_results, interim_payload
+from publications.payload import interim_payload
+from scoring.results import ChannelTally, EditionResults, Entrant, compute_results
 
 # --------------------------------------------------------------------------- the edition
 

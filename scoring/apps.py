@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self) -> None:
+        from award.signals import edition_data_changed
+        from scoring.receivers import rescore_when_committed
+
+        edition_data_changed.connect(rescore_when_committed, dispatch_uid="scoring.rescore_when_committed")

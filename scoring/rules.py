@@ -1,8 +1,9 @@
-"""The scoring rules of spec/scoring.md as pure functions of plain values.
+"""The scoring rules of docs/scoring.md as pure functions of plain values; importable by every app.
 
-No ORM here: these functions are the reference that the database path
-(scoring.services) is checked against, and they are what verify_publication
-uses to recompute a publication from the raw answers.
+No ORM here (Django only to localise a score for reading): these functions are
+the reference that the database path (scoring.services) is checked against, and
+they are what verify_publication uses to recompute a publication from the raw
+answers.
 
 Every score is kept exact. A 4-decimal score is a Decimal in the API of this
 module and an integer number of ten-thousandths ("units") inside it, so means
@@ -15,7 +16,11 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format  # localisation only: no ORM here
+
 CHANNELS = ("phone", "email", "chat", "messenger")
+# scoring.md: a chatbot may answer only in these channels; elsewhere handled_by is always `agent`.
+BOT_CHANNELS = ("chat", "messenger")
 BOT_HANDLERS = frozenset({"bot", "bot_to_agent"})
 UNITS = 10_000  # ten-thousandths of a percentage point: 4 decimals
 FOUR_PLACES = Decimal("0.0001")
@@ -152,11 +157,55 @@ def field_average(totals: Sequence[Decimal]) -> Decimal | None:
     return mean(totals)
 
 
-def published(score: Decimal | None) -> str | None:
-    """scoring.md §6: a published score, rounded half-up to 1 decimal, with a point."""
+def one_decimal(score: Decimal | None) -> Decimal | None:
+    """scoring.md §6: a score as it is published, rounded half-up to 1 decimal."""
     if score is None:
         return None
-    return str(Decimal(score).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+    return Decimal(score).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def published(score: Decimal | None) -> str | None:
+    """scoring.md §6: a published score as the API writes it, rounded half-up to 1 decimal, with a point ("82.0")."""
+    rounded = one_decimal(score)
+    return None if rounded is None else str(rounded)
+
+
+def score_text(score: Decimal | None) -> str:
+    """A score as people read it: rounded half-up to 1 decimal, with the reader's decimal separator (82,0 or 82.0).
+
+    The one formatting of a score for pages, admin messages and the history; "—" when there is none.
+    """
+    rounded = one_decimal(score)
+    return "—" if rounded is None else number_format(rounded, decimal_pos=1)
+
+
+# The averages a company sees (DESIGN.md: never another participant's data) -------------------
+
+# An average is shown only when at least this many participants have a score in it: with
+# fewer, a company could work out a competitor's score from its own and the average
+# (2 x average - own).
+AVERAGE_MIN_PARTICIPANTS = 3
+HIDDEN_FEW = "few"  # fewer than AVERAGE_MIN_PARTICIPANTS have a score
+HIDDEN_OUTSIDERS = "outsiders"  # field and class together would isolate the one or two outside the class
+
+
+def field_average_hidden(participants: int) -> str:
+    """Why the field average (or a share over the field) is hidden, "" when it may be shown."""
+    return HIDDEN_FEW if participants < AVERAGE_MIN_PARTICIPANTS else ""
+
+
+def class_average_hidden(*, class_participants: int, field_participants: int) -> str:
+    """Why a class average is hidden beside the field average, "" when it may be shown.
+
+    With one outsider beyond the class, their total is field_count x field - class_count x class
+    (both counts are on the page): so the class average is hidden while one or two participants
+    outside the class have a score. With three or more outsiders the subtraction gives only their
+    sum, and with none the two averages are the same.
+    """
+    outsiders = field_participants - class_participants
+    if class_participants < AVERAGE_MIN_PARTICIPANTS:
+        return HIDDEN_FEW
+    return HIDDEN_OUTSIDERS if 0 < outsiders < AVERAGE_MIN_PARTICIPANTS else ""
 
 
 def name_key(name: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import BigIntegerField, Count, Q, Sum
 from django.db.models.functions import Cast
 
-from award.models import Edition, Participant
+from award.models import Channel, Edition, Participant
 from channels_app.models import Contact
 from scoring import rules
 from scoring.models import ChannelStanding, OverallStanding
@@ -78,3 +81,113 @@ def edition_results(*, edition: Edition) -> EditionResults:
             standing.participant_id, score, standing.class_rank, standing.edition_rank
         )
     return results
+
+
+# The organisers' overview of an edition: live standings (never for judges, companies or the public) ----------
+
+
+@dataclass(frozen=True)
+class ChannelLine:
+    """One participant in one channel it offers, as the standings hold it."""
+
+    channel: str
+    label: str
+    contacts: int  # counted: submitted, not voided
+    minimum: int
+    qualified: bool
+    total: Decimal | None
+    rank: int | None
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.minimum - self.contacts)
+
+
+@dataclass(frozen=True)
+class ParticipantLine:
+    participant_id: int
+    name: str
+    cells: list[ChannelLine | None]  # one per channel of the edition's table; None where not offered
+    contacts: int
+    overall: Decimal | None
+    qualified: bool
+    class_rank: int | None
+    edition_rank: int | None
+    offers_none: bool
+
+
+@dataclass(frozen=True)
+class ClassBlock:
+    name: str
+    participants: list[ParticipantLine]
+
+    @property
+    def ranked(self) -> int:
+        return sum(1 for line in self.participants if line.class_rank is not None)
+
+
+@dataclass(frozen=True)
+class EditionOverview:
+    edition: Edition
+    channels: list[tuple[str, str]]  # (code, label) of every channel some participant offers
+    classes: list[ClassBlock]
+
+    @property
+    def participants(self) -> int:
+        return sum(len(block.participants) for block in self.classes)
+
+    @property
+    def ranked(self) -> int:
+        return sum(block.ranked for block in self.classes)
+
+
+def edition_overview(*, edition: Edition) -> EditionOverview:
+    """Every participant by class, each channel it offers against the minimum, and its live ranks.
+
+    Reads the standings as they are (bring them current first); a fixed number
+    of queries however many participants and contacts there are.
+    """
+    minimum = edition.min_contacts_per_channel
+    participants = list(
+        Participant.objects.filter(edition=edition).select_related("award_class").with_channels().order_by("name", "pk")
+    )
+    channel_standings = {(s.participant_id, s.channel): s for s in ChannelStanding.objects.filter(edition=edition)}
+    overall_standings = {s.participant_id: s for s in OverallStanding.objects.filter(edition=edition)}
+    offered = {channel for participant in participants for channel in participant.channels}
+    channels = [(channel.value, str(channel.label)) for channel in Channel if channel.value in offered]
+
+    lines_by_class: dict[str, list[ParticipantLine]] = {name: [] for name in edition.classes.values_list("name", flat=True)}
+    for participant in participants:
+        cells: list[ChannelLine | None] = []
+        for channel, label in channels:
+            if channel not in participant.channels:
+                cells.append(None)
+                continue
+            standing = channel_standings.get((participant.pk, channel))
+            cells.append(
+                ChannelLine(
+                    channel=channel,
+                    label=label,
+                    contacts=standing.contacts if standing else 0,
+                    minimum=minimum,
+                    qualified=bool(standing and standing.qualified),
+                    total=standing.total if standing else None,
+                    rank=standing.rank if standing else None,
+                )
+            )
+        overall = overall_standings.get(participant.pk)
+        lines_by_class.setdefault(participant.award_class.name, []).append(
+            ParticipantLine(
+                participant_id=participant.pk,
+                name=participant.name,
+                cells=cells,
+                contacts=overall.contacts if overall else 0,
+                overall=overall.overall if overall else None,
+                qualified=bool(overall and overall.qualified),
+                class_rank=overall.class_rank if overall else None,
+                edition_rank=overall.edition_rank if overall else None,
+                offers_none=not participant.channels,
+            )
+        )
+    classes = [ClassBlock(name, lines) for name, lines in sorted(lines_by_class.items(), key=lambda item: item[0].casefold())]
+    return EditionOverview(edition=edition, channels=channels, classes=classes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
 
 from scoring.services import edition_rescore, stale_edition_ids
 
@@ -20,32 +19,3 @@ def rescore_stale_editions() -> list[int]:
     for edition_id in edition_ids:
         rescore_edition.delay(edition_id)
     return edition_ids
-
-
-def enqueue_rescore(edition_id: int) -> None:
-    """Enqueue one rescoring of the edition when the current transaction commits.
-
-    A transaction that writes a thousand contacts enqueues it once: a callback
-    already waiting for this edition's commit is enough (Django drops waiting
-    callbacks on rollback, so the check never loses one).
-    """
-    if rescore_pending(edition_id):
-        return
-
-    def enqueue() -> None:
-        enqueue.done = True  # type: ignore[attr-defined]
-        rescore_edition.delay(edition_id)
-
-    enqueue.rescore_edition_id, enqueue.done = edition_id, False  # type: ignore[attr-defined]
-    transaction.on_commit(enqueue)
-
-
-def rescore_pending(edition_id: int) -> bool:
-    """Whether the current transaction already waits to enqueue a rescoring of the edition."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return False
-    return any(
-        getattr(callback, "rescore_edition_id", None) == edition_id and not callback.done
-        for _, callback, _ in connection.run_on_commit
-    )

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from audit.models import Source
 from award.models import Edition, Membership
 from award.roles import JUDGES, ORGANISERS, roles_ensure
-from channels_app.bundle import import_edition
+from channels_app.bundle.importer import import_edition
 from channels_app.services import ContactInput, contact_record
 from tests.factories import ParticipantFactory, UserFactory
 
@@ -106,7 +107,7 @@ def anonymous() -> Client:
     return Client()
 
 
-def record(edition: Edition, *, ref: str = "", source: str = "test", **fields: Any) -> Any:
+def record(edition: Edition, *, ref: str = "", source: Source = Source.COMMAND, **fields: Any) -> Any:
     """Record a contact through the service every way in uses."""
     fields.setdefault("happened_at", datetime.fromisoformat(f"{edition.year}-02-01T10:00:00+01:00"))
     fields.setdefault("handled_by", "agent" if fields.get("answered", True) else "")

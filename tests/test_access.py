@@ -11,16 +11,16 @@ from django.core.cache import cache
 from django.test import Client
 
 from award.models import Edition
-from award.public_pages import shuffled
-from award.services import publication_create
 from channels_app.models import Contact
+from publications.services import publication_create
+from website.pages import shuffled
 
 ADMIN_ORGANISER_ONLY = [
     "/admin/scoring/channelstanding/",
     "/admin/scoring/overallstanding/",
-    "/admin/award/publication/",
+    "/admin/publications/publication/",
     "/admin/award/participant/",
-    "/admin/award/changerecord/",
+    "/admin/audit/changerecord/",
 ]
 
 

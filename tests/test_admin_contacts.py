@@ -9,10 +9,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
 
-from award.models import ChangeRecord, Edition, Participant
-from award.services import publication_create
+from audit.models import ChangeRecord
+from award.models import Edition, Participant
 from channels_app.forms import format_wait, parse_wait
 from channels_app.models import Contact, JudgeConflict, Question
+from publications.services import publication_create
 from scoring.models import ChannelStanding
 from tests.conftest import record
 from tests.factories import UserFactory
@@ -242,7 +243,16 @@ def test_after_the_final_publication_contacts_are_locked(judge1: Any, organiser:
     mine = Contact.objects.filter(judge=judge1, channel="phone").first()
     url = f"/admin/channels_app/contact/{mine.pk}/change/"
 
-    assert client_for(judge1).post(url, phone_form(mini)).status_code == 403
+    closed = "The final results of 2021 are published: the edition is closed"
+    judge = client_for(judge1)
+    page = judge.get(url)
+    assert page.status_code == 200
+    assert page.templates[0].name == "admin/channels_app/contact/closed.html"
+    assert closed in page.content.decode()
+    assert mine.ref in page.content.decode() and 'name="_submit"' not in page.content.decode()
+    refused = judge.post(url, phone_form(mini))
+    assert (refused.status_code, refused["Location"]) == (302, url)
+    assert closed in [str(m) for m in judge.get(url).context["messages"]][0]
     assert Contact.objects.get(pk=mine.pk).comment == mine.comment
 
     without_reason = client_for(organiser).post(url, phone_form(mini))
@@ -398,7 +408,7 @@ def test_contact_history_shows_form_edits_and_the_import(judge1: Any, organiser:
         ("Comment", "—", "Rang tilbake etter to timar"),
         ("Happened at", "2021-02-17T09:15:00+00:00", "2021-03-02T13:05:00+00:00"),
         ("Points for question greeting", "4", "5"),
-        ("Score", "80.0000", "85.0000"),
+        ("Score", "80.0", "85.0"),
         ("Wait (seconds)", "60", "90"),
     ]
     # The judge reads the history of their own contact; another judge is sent away.
@@ -430,5 +440,5 @@ def test_history_shows_choices_by_label_and_scores_localised(organiser: Any, min
         "Telefon",
         "Kundebehandler",
         "Innsendt",
-        "80,0000",
+        "80,0",
     )

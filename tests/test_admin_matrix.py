@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from audit.models import Source
 from award.models import Edition, Participant
 from channels_app.models import Contact, JudgeConflict, Question
 from scoring.models import ChannelStanding, OverallStanding
@@ -25,7 +26,7 @@ OK, FORBIDDEN, AWAY = 200, 403, 302  # AWAY: the admin sends a judge away from a
 def world(mini: Edition, organiser: Any, judge: Any, other_judge: Any, company_user: Any) -> dict[str, Any]:
     """The mini edition with one contact and one conflict of `judge`, a question and the standings."""
     sixt = Participant.objects.get(edition=mini, name="Sixt")
-    contact = record(mini, ref="J001", participant=sixt, channel="phone", judge=judge, answered=False, source="test")
+    contact = record(mini, ref="J001", participant=sixt, channel="phone", judge=judge, answered=False, source=Source.COMMAND)
     conflict = JudgeConflict.objects.create(judge=judge, participant=Participant.objects.get(edition=mini, name="Tussa"))
     return {
         "edition": mini,

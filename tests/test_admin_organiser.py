@@ -15,12 +15,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from award.admin import is_organiser
-from award.models import AwardClass, ChangeRecord, Edition, Membership, Participant, Publication
+from audit.models import ChangeRecord, Source
+from award.admin_base import is_organiser
+from award.models import AwardClass, Edition, Membership, Participant
 from award.roles import JUDGES, ORGANISERS
-from award.services import publication_create
 from channels_app.models import Contact
 from channels_app.services import contact_void
+from publications.models import Publication
+from publications.services import publication_create
 from tests.conftest import SAMPLES, record
 from tests.factories import AwardClassFactory, ParticipantFactory, UserFactory
 
@@ -56,7 +58,7 @@ def assert_error_next_to(response: Any, field: str, message: str) -> None:
 
 
 def changes_of(subject: Any) -> list[tuple[str, dict[str, Any], str, str | None]]:
-    from award.history import history_of
+    from audit.selectors import history_of
 
     return [(r.action, r.changes, r.source, r.user.username if r.user else None) for r in history_of(subject).order_by("pk")]
 
@@ -100,9 +102,9 @@ def admin_urls(w: dict[str, Any]) -> list[str]:
         "/admin/award/edition/add/",
         f"/admin/award/edition/{e}/change/",
         f"/admin/award/edition/{e}/history/",
-        f"/admin/award/edition/{e}/overview/",
-        f"/admin/award/edition/{e}/publish/interim/",
-        f"/admin/award/edition/{e}/publish/final/",
+        f"/admin/scoring/scoringstate/edition/{e}/overview/",
+        f"/admin/publications/publication/publish/{e}/interim/",
+        f"/admin/publications/publication/publish/{e}/final/",
         "/admin/award/awardclass/",
         "/admin/award/awardclass/add/",
         f"/admin/award/awardclass/{c}/change/",
@@ -118,10 +120,10 @@ def admin_urls(w: dict[str, Any]) -> list[str]:
         f"/admin/award/membership/{m}/change/",
         f"/admin/award/membership/{m}/history/",
         f"/admin/award/membership/{m}/delete/",
-        "/admin/award/publication/",
-        f"/admin/award/publication/{pub}/change/",
-        f"/admin/award/publication/{pub}/json/",
-        "/admin/award/changerecord/",
+        "/admin/publications/publication/",
+        f"/admin/publications/publication/{pub}/change/",
+        f"/admin/publications/publication/{pub}/json/",
+        "/admin/audit/changerecord/",
         "/admin/auth/user/",
         "/admin/auth/user/add/",
         f"/admin/auth/user/{j}/change/",
@@ -136,7 +138,7 @@ def admin_urls(w: dict[str, Any]) -> list[str]:
 def test_permission_matrix(world: dict[str, Any], persona: str, request: pytest.FixtureRequest) -> None:
     client = client_of(persona, request)
     edition = world["edition"]
-    confirm = f"/admin/award/edition/{edition.pk}/publish/interim/confirm/"
+    confirm = f"/admin/publications/publication/publish/{edition.pk}/interim/confirm/"
     expected = {"organiser": 200, "judge": 403, "other_judge": 403}
 
     for url in admin_urls(world):
@@ -159,7 +161,7 @@ def test_permission_matrix(world: dict[str, Any], persona: str, request: pytest.
     # Things nobody may do: delete an edition, GET a confirmation, an unknown kind.
     delete = client.get(f"/admin/award/edition/{edition.pk}/delete/")
     get_confirm = client.get(confirm)
-    unknown = client.get(f"/admin/award/edition/{edition.pk}/publish/draft/")
+    unknown = client.get(f"/admin/publications/publication/publish/{edition.pk}/draft/")
     if persona == "organiser":
         assert (delete.status_code, get_confirm.status_code, unknown.status_code) == (403, 405, 404)
     elif persona in expected:
@@ -332,9 +334,9 @@ def test_edition_change_refuses_dates_that_strand_counted_contacts(mini: Edition
 def test_edition_pages_link_overview_and_publishing(mini: Edition, organiser: Any) -> None:
     client = logged_in(organiser)
     links = [
-        f"/admin/award/edition/{mini.pk}/overview/",
-        f"/admin/award/edition/{mini.pk}/publish/interim/",
-        f"/admin/award/edition/{mini.pk}/publish/final/",
+        f"/admin/scoring/scoringstate/edition/{mini.pk}/overview/",
+        f"/admin/publications/publication/publish/{mini.pk}/interim/",
+        f"/admin/publications/publication/publish/{mini.pk}/final/",
     ]
     change = client.get(f"/admin/award/edition/{mini.pk}/change/").content.decode()
     changelist = client.get("/admin/award/edition/").content.decode()
@@ -363,7 +365,7 @@ def test_history_page_shows_every_record_with_who_where_and_each_field(mini: Edi
 
 
 def test_history_page_query_count_does_not_grow_with_records(mini: Edition, organiser: Any) -> None:
-    from award.history import history_record
+    from audit.services import history_record
 
     client = logged_in(organiser)
     url = f"/admin/award/edition/{mini.pk}/history/"
@@ -371,7 +373,9 @@ def test_history_page_query_count_does_not_grow_with_records(mini: Edition, orga
     with CaptureQueriesContext(connection) as few:
         assert len(client.get(url).context["lines"]) == 1
     for n in range(40):
-        history_record(subject=mini, action="update", changes={"name": [str(n), str(n + 1)]}, user=organiser, source="command")
+        history_record(
+            subject=mini, action="update", changes={"name": [str(n), str(n + 1)]}, user=organiser, source=Source.COMMAND
+        )
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(url).context["lines"]) == 41
     assert len(many) <= len(few)
@@ -659,9 +663,9 @@ def overview_lines(response: Any) -> dict[str, Any]:
 
 def test_overview_counts_contacts_against_the_minimum_and_shows_live_ranks(mini: Edition, organiser: Any) -> None:
     # One Sixt chat contact voided: Sixt falls below the minimum in chat, and so overall.
-    contact_void(contact=Contact.objects.get(edition=mini, ref="C500"), reason="test", source="test")
+    contact_void(contact=Contact.objects.get(edition=mini, ref="C500"), reason="test", source=Source.COMMAND)
 
-    response = logged_in(organiser).get(f"/admin/award/edition/{mini.pk}/overview/")
+    response = logged_in(organiser).get(f"/admin/scoring/scoringstate/edition/{mini.pk}/overview/")
 
     assert response.status_code == 200
     overview = response.context["overview"]
@@ -717,12 +721,12 @@ def queries_of(client: Client, url: str) -> int:
 
 
 ADMIN_LISTS = [
-    "/admin/award/edition/{edition}/overview/",
+    "/admin/scoring/scoringstate/edition/{edition}/overview/",
     "/admin/award/participant/",
     "/admin/award/awardclass/",
     "/admin/award/membership/",
     "/admin/award/edition/",
-    "/admin/award/publication/",
+    "/admin/publications/publication/",
     "/admin/auth/user/",
 ]
 
@@ -751,7 +755,7 @@ def test_overview_and_lists_keep_their_query_count_as_the_data_grows(
 
 
 def test_interim_preview_shows_the_top_three_and_averages_but_no_score(mini: Edition, organiser: Any) -> None:
-    response = logged_in(organiser).get(f"/admin/award/edition/{mini.pk}/publish/interim/")
+    response = logged_in(organiser).get(f"/admin/publications/publication/publish/{mini.pk}/interim/")
 
     assert response.status_code == 200
     expected = expected_payloads()["interim"]
@@ -772,7 +776,7 @@ def test_interim_preview_shows_the_top_three_and_averages_but_no_score(mini: Edi
 
 def test_final_preview_shows_rankings_with_scores_in_the_readers_language(mini: Edition, organiser: Any) -> None:
     client = logged_in(organiser)
-    url = f"/admin/award/edition/{mini.pk}/publish/final/"
+    url = f"/admin/publications/publication/publish/{mini.pk}/final/"
 
     response = client.get(url)
 
@@ -787,34 +791,34 @@ def test_final_preview_shows_rankings_with_scores_in_the_readers_language(mini: 
 
 def test_confirm_publishes_exactly_one_publication_and_shows_its_digest(mini: Edition, organiser: Any) -> None:
     client = logged_in(organiser)
-    preview = client.get(f"/admin/award/edition/{mini.pk}/publish/interim/").context["preview"]
+    preview = client.get(f"/admin/publications/publication/publish/{mini.pk}/interim/").context["preview"]
 
     response = client.post(
-        f"/admin/award/edition/{mini.pk}/publish/interim/confirm/", {"fingerprint": preview.fingerprint, "latest": ""}
+        f"/admin/publications/publication/publish/{mini.pk}/interim/confirm/", {"fingerprint": preview.fingerprint, "latest": ""}
     )
 
     publication = Publication.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/award/publication/{publication.pk}/change/"
+    assert response["Location"] == f"/admin/publications/publication/{publication.pk}/change/"
     assert (publication.kind, publication.published_by, publication.supersedes) == ("interim", organiser, None)
     assert {k: v for k, v in json.loads(publication.payload).items() if k != "published_at"} == expected_payloads()["interim"]
     page = client.get(response["Location"]).content.decode()
     assert f"Published the interim results of 2021: {publication.digest}" in page
     assert "/api/v1/editions/2021/results/interim/" in page
-    assert f"/admin/award/publication/{publication.pk}/json/" in page
+    assert f"/admin/publications/publication/{publication.pk}/json/" in page
 
-    raw = client.get(f"/admin/award/publication/{publication.pk}/json/")
+    raw = client.get(f"/admin/publications/publication/{publication.pk}/json/")
     assert raw["Content-Type"] == "application/json; charset=utf-8"
     assert "sha256:" + hashlib.sha256(raw.content).hexdigest() == publication.digest
 
 
 def test_confirm_refuses_when_the_results_changed_since_the_preview(mini: Edition, organiser: Any) -> None:
     client = logged_in(organiser)
-    url = f"/admin/award/edition/{mini.pk}/publish/interim/"
+    url = f"/admin/publications/publication/publish/{mini.pk}/interim/"
     reviewed = client.get(url).context["preview"]
 
     # Meanwhile a Sixt phone contact is voided: Sixt drops out of the phone top 3.
-    contact_void(contact=Contact.objects.get(edition=mini, ref="P500"), reason="wrong number", source="test")
+    contact_void(contact=Contact.objects.get(edition=mini, ref="P500"), reason="wrong number", source=Source.COMMAND)
     response = client.post(url + "confirm/", {"fingerprint": reviewed.fingerprint, "latest": ""})
 
     assert response.status_code == 200
@@ -837,7 +841,7 @@ def test_confirm_refuses_when_the_results_changed_since_the_preview(mini: Editio
 def test_a_correction_names_the_latest_publication_and_needs_a_reason(mini: Edition, organiser: Any) -> None:
     client = logged_in(organiser)
     first = publication_create(edition=mini, kind="final")
-    url = f"/admin/award/edition/{mini.pk}/publish/final/"
+    url = f"/admin/publications/publication/publish/{mini.pk}/final/"
     preview = client.get(url).context["preview"]
     assert preview.latest == first
     data = {"fingerprint": preview.fingerprint, "latest": first.pk, "correct_latest": "on", "correction_reason": " "}
@@ -852,22 +856,23 @@ def test_a_correction_names_the_latest_publication_and_needs_a_reason(mini: Edit
 
     published = client.post(url + "confirm/", data | {"correction_reason": "Tussa's e-mail score"})
     assert published.status_code == 302
-    correction = Publication.objects.latest_of("final")
+    correction = Publication.objects.filter(kind="final").newest_first().first()
     assert (correction.supersedes, correction.correction_reason) == (first, "Tussa's e-mail score")
 
 
 def test_confirm_needs_the_csrf_token(mini: Edition, organiser: Any) -> None:
     client = logged_in(organiser, enforce_csrf_checks=True)
-    preview = client.get(f"/admin/award/edition/{mini.pk}/publish/interim/")
+    preview = client.get(f"/admin/publications/publication/publish/{mini.pk}/interim/")
     fingerprint = preview.context["preview"].fingerprint
 
-    refused = client.post(f"/admin/award/edition/{mini.pk}/publish/interim/confirm/", {"fingerprint": fingerprint})
+    refused = client.post(f"/admin/publications/publication/publish/{mini.pk}/interim/confirm/", {"fingerprint": fingerprint})
     assert refused.status_code == 403
     assert Publication.objects.count() == 0
 
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', preview.content.decode()).group(1)
     accepted = client.post(
-        f"/admin/award/edition/{mini.pk}/publish/interim/confirm/", {"fingerprint": fingerprint, "csrfmiddlewaretoken": token}
+        f"/admin/publications/publication/publish/{mini.pk}/interim/confirm/",
+        {"fingerprint": fingerprint, "csrfmiddlewaretoken": token},
     )
     assert accepted.status_code == 302
     assert Publication.objects.count() == 1
@@ -877,12 +882,12 @@ def test_publications_stay_read_only(mini: Edition, organiser: Any) -> None:
     publication = publication_create(edition=mini, kind="interim")
     client = logged_in(organiser)
 
-    page = client.get(f"/admin/award/publication/{publication.pk}/change/")
+    page = client.get(f"/admin/publications/publication/{publication.pk}/change/")
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
-    assert client.post(f"/admin/award/publication/{publication.pk}/change/", {"digest": "sha256:x"}).status_code == 403
-    assert client.get(f"/admin/award/publication/{publication.pk}/delete/").status_code == 403
-    assert client.get("/admin/award/publication/add/").status_code == 403
+    assert client.post(f"/admin/publications/publication/{publication.pk}/change/", {"digest": "sha256:x"}).status_code == 403
+    assert client.get(f"/admin/publications/publication/{publication.pk}/delete/").status_code == 403
+    assert client.get("/admin/publications/publication/add/").status_code == 403
     assert Publication.objects.get().digest == publication.digest
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from award.models import Edition
-from award.services import publication_create, publication_verify
+from publications.services import publication_create, publication_verify
 
 
 @pytest.mark.parametrize("kind", ["interim", "final"])

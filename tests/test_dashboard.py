@@ -14,14 +14,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from award.dashboard import csv_cell
-from award.dashboard_selectors import one_decimal, participant_dashboard, wait_text
+from audit.models import Source
 from award.models import AwardClass, Edition, Membership, Participant
-from award.selectors import latest_publication, publication_document
-from award.services import class_rename, participant_rename, publication_create
+from award.services import class_rename, participant_rename
 from channels_app.models import Contact
 from channels_app.services import ContactInput, contact_record
+from dashboard.contacts import wait_text
+from dashboard.selectors import participant_dashboard
+from dashboard.views import csv_cell
+from publications.selectors import publication_document, publication_latest
+from publications.services import publication_create
 from scoring.models import ChannelStanding, OverallStanding
+from scoring.rules import one_decimal
 from scoring.services import edition_rescore
 from tests.conftest import ROOT, record
 from tests.factories import AwardClassFactory, EditionFactory, ParticipantFactory, QuestionFactory, UserFactory
@@ -216,7 +220,7 @@ def test_rank_only_once_a_final_publication_exists_and_read_from_it(
     assert (dashboard.class_rank.rank, dashboard.class_rank.of) == (2, 2)  # Broadband: Tussa, Sognenett
     ranks = {block.channel: (block.rank.rank, block.rank.of) for block in dashboard.channels}
     assert ranks == {"phone": (4, 5), "email": (1, 3), "chat": (3, 3)}  # e-mail: a tie with Tussa at 91.1111
-    document = publication_document(latest_publication(year=2021, kind="final"))
+    document = publication_document(publication_latest(year=2021, kind="final"))
     assert {"rank": 4, "name": "Sognenett", "class": "Broadband", "score": "80.7"} in document["overall"]["ranking"]
 
     # A later change moves the live score, not the published rank.
@@ -232,7 +236,7 @@ def test_rank_only_once_a_final_publication_exists_and_read_from_it(
         answers={"wait": 5, "greeting": 5, "solution": 10},
     )
     with django_capture_on_commit_callbacks(execute=True):
-        contact_record(edition=mini, data=data, source="command", reason="a late contact, recorded by the organisers")
+        contact_record(edition=mini, data=data, source=Source.COMMAND, reason="a late contact, recorded by the organisers")
     dashboard = reader.get("/dashboard/").context["dashboard"]
     assert dashboard.edition_rank.rank == 4 and dashboard.overall != Decimal("80.6667")
 
@@ -302,7 +306,7 @@ def test_a_user_linked_to_several_participants_of_an_edition_picks_one(mini: Edi
     client = Client()
     client.force_login(user)
     response = client.get("/dashboard/")
-    assert response.templates[0].name == "award/dashboard/choose.html"
+    assert response.templates[0].name == "dashboard/choose.html"
     html = response.content.decode()
     assert f'href="/dashboard/2021/{tussa.pk}/"' in html and f'href="/dashboard/2021/{sognenett.pk}/"' in html
     assert client.get(f"/dashboard/2021/{tussa.pk}/").context["participant"] == tussa
@@ -519,10 +523,10 @@ def test_the_published_rank_survives_renaming_the_participant_and_its_class(read
     publication_create(edition=mini, kind="final")
     sognenett, tussa = (Participant.objects.get(edition=mini, name=name) for name in ("Sognenett", "Tussa"))
     # Swap the two names (through a third), and rename their class.
-    participant_rename(participant=sognenett, name="Swap", source="test")
-    participant_rename(participant=tussa, name="Sognenett", source="test")
-    participant_rename(participant=sognenett, name="Tussa", source="test")
-    class_rename(award_class=AwardClass.objects.get(edition=mini, name="Broadband"), name="Fibre", source="test")
+    participant_rename(participant=sognenett, name="Swap", source=Source.COMMAND)
+    participant_rename(participant=tussa, name="Sognenett", source=Source.COMMAND)
+    participant_rename(participant=sognenett, name="Tussa", source=Source.COMMAND)
+    class_rename(award_class=AwardClass.objects.get(edition=mini, name="Broadband"), name="Fibre", source=Source.COMMAND)
 
     dashboard = reader.get("/dashboard/").context["dashboard"]
     assert dashboard.participant.name == "Tussa"  # Sognenett's membership, under Tussa's old name
@@ -582,7 +586,7 @@ def test_dashboard_pages_are_never_cached(reader: Client, sognenett: Participant
         "report": reader.get(f"/dashboard/2021/{sognenett.pk}/report/"),
         "chooser": chooser.get("/dashboard/"),
     }
-    assert pages["chooser"].templates[0].name == "award/dashboard/choose.html"
+    assert pages["chooser"].templates[0].name == "dashboard/choose.html"
     for name, response in pages.items():
         assert response.status_code == 200, name
         directives = {part.strip() for part in response["Cache-Control"].split(",")}

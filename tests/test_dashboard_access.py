@@ -78,7 +78,7 @@ def test_dashboard_home_and_year(persona: str, world: dict[str, Any], request: p
         return
     # Judges and organisers: a clear page, not an error, and nothing of anyone's.
     assert home.status_code == 200
-    assert home.templates[0].name == "award/dashboard/no_membership.html"
+    assert home.templates[0].name == "dashboard/no_membership.html"
     assert "Company A" not in home.content.decode()
     assert year.status_code == 404
 

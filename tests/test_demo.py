@@ -13,9 +13,10 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import Client
 
-from award.models import Membership, Publication
+from award.models import Membership
 from channels_app.models import Contact
 from demo.generate import generate_bundle
+from publications.models import Publication
 
 # What Kundeserviceprisen published as its interim top 3 in 2021.
 TABLE_2021 = {
@@ -81,8 +82,9 @@ def test_demo_bundle_is_deterministic_and_realistic(tmp_path: Path) -> None:
 
 def test_demo_export_import_round_trip(db: None, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
     from award.models import Edition, Participant
-    from award.services import publication_create
-    from channels_app.bundle import export_edition, import_edition
+    from channels_app.bundle.export import export_edition
+    from channels_app.bundle.importer import import_edition
+    from publications.services import publication_create
 
     generate_bundle(tmp_path / "demo")
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +104,7 @@ def test_demo_export_import_round_trip(db: None, tmp_path: Path, django_capture_
         assert rows(tmp_path / "export" / name) == rows(tmp_path / "demo" / name), name
 
     moment = dt.datetime(2021, 3, 1, 12, tzinfo=dt.UTC)
-    from scoring.results import canonical_json, digest_of, final_payload
+    from publications.payload import canonical_json, digest_of, final_payload
     from scoring.selectors import edition_results
 
     before = digest_of(canonical_json(final_payload(edition_results(edition=edition), published_at=moment)))

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from award.models import ChangeRecord, Edition, Participant
-from channels_app.bundle import export_edition
+from audit.models import ChangeRecord, Source
+from award.models import Edition, Participant
+from channels_app.bundle.export import export_edition
 from channels_app.models import Answer, Contact
+from publications.payload import canonical_json, digest_of, final_payload
 from scoring.models import ChannelStanding
-from scoring.results import canonical_json, digest_of, final_payload
 from scoring.selectors import edition_results
 
 
@@ -196,7 +197,7 @@ def test_participant_channel_without_questionnaire_and_duplicate_name(samples: P
         (lambda d: d.update(name="N" * 201), "name: at most 200 characters"),
         (lambda d: d.update(classes=["Bank", " Bank "]), "classes: 'Bank' appears more than once"),
         (lambda d: d.pop("year"), "year: required, must be a whole number"),
-        (lambda d: d.update(ends_on="2021-01-01"), "ends_on: must not be before starts_on"),
+        (lambda d: d.update(ends_on="2021-01-01"), "ends_on: must not be before the start (2021-01-15)"),
         (lambda d: d.update(starts_on="15.01.2021"), "starts_on: '15.01.2021' is not a date (YYYY-MM-DD)"),
         (lambda d: d["questions"].update(fax=[]), "questions.fax: unknown channel (use phone, email, chat, messenger)"),
         (lambda d: d["questions"]["chat"][1].update(key="wait"), "questions.chat[1].key: 'wait' appears more than once in chat"),
@@ -467,7 +468,7 @@ def test_the_bundle_is_the_whole_edition(mini: Edition, samples: Path, tmp_path:
 
     # What nothing depends on goes.
     from award.services import class_ensure, participant_upsert
-    from channels_app.services import question_upsert
+    from channels_app.questionnaire import question_upsert
 
     question_upsert(
         edition=mini,
@@ -478,21 +479,21 @@ def test_the_bundle_is_the_whole_edition(mini: Edition, samples: Path, tmp_path:
         max_points=3,
         counts=True,
         position=9,
-        source="test",
+        source=Source.COMMAND,
     )
-    newcomer, _ = class_ensure(edition=mini, name="Energy", source="test")
-    participant_upsert(edition=mini, name="Kraftlag", award_class=newcomer, channels=["phone"], source="test")
+    newcomer, _ = class_ensure(edition=mini, name="Energy", source=Source.COMMAND)
+    participant_upsert(edition=mini, name="Kraftlag", award_class=newcomer, channels=["phone"], source=Source.COMMAND)
 
     code, out, err = run("import_edition", str(samples / "mini"))
 
     assert code == 0, err
     assert "classes removed: 1" in out and "participants removed: 1" in out and "questions removed: 1" in out
     assert not Participant.objects.filter(name="Kraftlag").exists()
-    assert ChangeRecord.objects.filter(action="delete", object_repr="Kraftlag", source="import").exists()
+    assert ChangeRecord.objects.filter(action="delete", object_repr="Kraftlag", source=Source.IMPORT).exists()
 
 
 def test_after_the_final_publication_an_import_needs_a_reason(mini: Edition, samples: Path, tmp_path: Path) -> None:
-    from award.services import publication_create
+    from publications.services import publication_create
 
     publication_create(edition=mini, kind="final")
     path = tmp_path / "contacts.csv"

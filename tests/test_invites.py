@@ -16,7 +16,8 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from award.models import ChangeRecord, Membership, Participant
+from audit.models import ChangeRecord, Source
+from award.models import Membership, Participant
 from tests.factories import UserFactory
 
 NEW_PASSWORD = "Fjordblå-kundeservice-2021"
@@ -179,7 +180,7 @@ def test_an_expired_invitation_is_no_dead_end_the_reset_form_sends_a_new_one(inv
     assert [m.to for m in mail.outbox] == [["kari@company-a.example"]]
     fresh = Client().get(link_in(mail.outbox[0]), follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "Welcome: choose your password" in fresh.content.decode()
-    record = ChangeRecord.objects.filter(object_id=invited.pk, source="site").get()
+    record = ChangeRecord.objects.filter(object_id=invited.pk, source=Source.SITE).get()
     assert (record.user, record.action) == (None, "update")
 
 

@@ -18,13 +18,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from audit.models import Source
 from award.models import Edition
-from award.services import publication_create
-from channels_app.bundle import import_edition
+from channels_app.bundle.importer import import_edition
 from channels_app.models import Contact
 from channels_app.services import ContactInput, contact_record, contact_void
+from publications.inputs import reference_results
+from publications.services import publication_create
 from scoring.models import ChannelStanding, ScoringState
-from scoring.reference import reference_results
 from scoring.selectors import edition_results
 from tests.conftest import ROOT, need, on_postgres
 
@@ -37,8 +38,8 @@ from pathlib import Path
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from award.models import Edition
-from award.services import publication_create
-from channels_app.bundle import import_edition
+from publications.services import publication_create
+from channels_app.bundle.importer import import_edition
 import_edition(Path(sys.argv[1]))
 edition = Edition.objects.get()
 for kind in ("interim", "final"):
@@ -161,7 +162,7 @@ def test_a_real_worker_keeps_the_standings_current(worker: str, samples: Path) -
         contact_record(
             edition=edition,
             ref=f"B{n:03d}",
-            source="test",
+            source=Source.COMMAND,
             data=ContactInput(
                 participant=participant,
                 channel="phone",
@@ -170,7 +171,7 @@ def test_a_real_worker_keeps_the_standings_current(worker: str, samples: Path) -
                 answered=False,
             ),
         )
-    contact_void(contact=Contact.objects.get(ref="P500"), reason="Wrong number", source="test")
+    contact_void(contact=Contact.objects.get(ref="P500"), reason="Wrong number", source=Source.COMMAND)
 
     state = wait_for_standings(edition)
 

@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from award.models import AwardClass, Edition, Publication
-from award.services import publication_create
+from award.models import AwardClass, Edition
+from publications.models import Publication
+from publications.services import publication_create
 from tests.factories import ParticipantFactory
 from tests.test_public_pages import FINAL_AT, INTERIM_AT, Page
 

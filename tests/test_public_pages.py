@@ -23,12 +23,14 @@ from django.core.cache import cache
 from django.db.models import F
 from django.test import Client
 
-from award.models import AwardClass, Edition, Publication
-from award.public_pages import shuffled
-from award.services import publication_create
-from channels_app.bundle import CONTACT_COLUMNS, import_edition
+from award.models import AwardClass, Edition
+from channels_app.bundle.format import CONTACT_COLUMNS
+from channels_app.bundle.importer import import_edition
+from publications.models import Publication
+from publications.services import publication_create
 from tests.conftest import SAMPLES
 from tests.factories import ParticipantFactory
+from website.pages import shuffled
 
 INTERIM_AT = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)
 FINAL_AT = datetime(2021, 5, 20, 18, 0, tzinfo=UTC)

@@ -10,10 +10,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from award.models import Edition, ImmutableError, Publication
-from award.services import PublicationError, publication_create, publication_verify
+from audit.models import Source
+from award.models import Edition
 from channels_app.models import Contact
 from channels_app.services import contact_void
+from publications.models import ImmutableError, Publication
+from publications.services import PublicationError, publication_create, publication_verify
 
 
 def test_publication_cannot_be_changed_or_deleted(mini: Edition) -> None:
@@ -34,7 +36,7 @@ def test_publication_cannot_be_changed_or_deleted(mini: Edition) -> None:
 def test_later_edits_change_only_later_publications(mini: Edition, django_capture_on_commit_callbacks: Any) -> None:
     first = publication_create(edition=mini, kind="final")
     with django_capture_on_commit_callbacks(execute=True):
-        contact_void(contact=Contact.objects.get(ref="P500"), reason="Tester called the wrong branch", source="test")
+        contact_void(contact=Contact.objects.get(ref="P500"), reason="Tester called the wrong branch", source=Source.COMMAND)
     second = publication_create(edition=mini, kind="final")
 
     assert Publication.objects.get(pk=first.pk).payload == first.payload
@@ -78,7 +80,7 @@ def test_verify_catches_a_tampered_payload(mini: Edition) -> None:
     tampered = publication.payload.replace('"name":"Sixt","rank":1', '"name":"Tussa","rank":1', 1)
     assert tampered != publication.payload
     with connection.cursor() as cursor:  # behind the model's back, as an attacker with database access would
-        cursor.execute("UPDATE award_publication SET payload = %s WHERE id = %s", [tampered, publication.pk])
+        cursor.execute("UPDATE publications_publication SET payload = %s WHERE id = %s", [tampered, publication.pk])
 
     code, out = run("verify_publication", "2021")
 
@@ -90,7 +92,7 @@ def test_verify_catches_a_tampered_payload(mini: Edition) -> None:
 def test_verify_recomputes_from_the_contacts_as_they_stood(mini: Edition, django_capture_on_commit_callbacks: Any) -> None:
     publication = publication_create(edition=mini, kind="final")
     with django_capture_on_commit_callbacks(execute=True):
-        contact_void(contact=Contact.objects.get(ref="P500"), reason="Duplicate", source="test")
+        contact_void(contact=Contact.objects.get(ref="P500"), reason="Duplicate", source=Source.COMMAND)
 
     code, out = run("verify_publication", "2021")
 
@@ -107,7 +109,7 @@ def test_verify_catches_altered_frozen_contacts(mini: Edition) -> None:
     altered = publication.inputs.replace('["P500",', '["P500-x",', 1)
     assert altered != publication.inputs
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE award_publication SET inputs = %s WHERE id = %s", [altered, publication.pk])
+        cursor.execute("UPDATE publications_publication SET inputs = %s WHERE id = %s", [altered, publication.pk])
 
     report = publication_verify(publication=Publication.objects.get(pk=publication.pk))
 
@@ -179,7 +181,7 @@ def test_api_reads_publications_not_live_standings(
     publication_create(edition=mini, kind="interim")
     with django_capture_on_commit_callbacks(execute=True):
         for ref in ("P500", "P501", "P502"):
-            contact_void(contact=Contact.objects.get(ref=ref), reason="Test", source="test")
+            contact_void(contact=Contact.objects.get(ref=ref), reason="Test", source=Source.COMMAND)
 
     document = client.get("/api/v1/editions/2021/results/interim/").json()
 
@@ -199,9 +201,11 @@ def test_channel_without_counted_contacts_and_class_without_ranking(db: None, cl
 
     from award.services import class_ensure, edition_upsert, participant_upsert
 
-    edition, _ = edition_upsert(year=2022, name="Award 2022", starts_on=date(2022, 1, 1), ends_on=date(2022, 3, 1), source="test")
-    bank, _ = class_ensure(edition=edition, name="Bank", source="test")
-    participant_upsert(edition=edition, name="Nordbank", award_class=bank, channels=["messenger"], source="test")
+    edition, _ = edition_upsert(
+        year=2022, name="Award 2022", starts_on=date(2022, 1, 1), ends_on=date(2022, 3, 1), source=Source.COMMAND
+    )
+    bank, _ = class_ensure(edition=edition, name="Bank", source=Source.COMMAND)
+    participant_upsert(edition=edition, name="Nordbank", award_class=bank, channels=["messenger"], source=Source.COMMAND)
     publication_create(edition=edition, kind="interim")
     publication_create(edition=edition, kind="final")
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from publications.payload import canonical_json, digest_of
 from scoring import rules
-from scoring.results import ChannelTally, Entrant, canonical_json, channel_score_from_tally, compute_results, digest_of
+from scoring.results import ChannelTally, Entrant, channel_score_from_tally, compute_results
 
 D = Decimal
 

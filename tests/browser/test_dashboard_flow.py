@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from award.dashboard_selectors import one_decimal
 from award.models import Participant
 from channels_app.models import Contact
 from scoring.models import ChannelStanding, OverallStanding
+from scoring.rules import one_decimal
 from tests.browser.conftest import SCREENSHOTS, PageLog, screenshot
 
 pytestmark = pytest.mark.browser

@@ -80,7 +80,7 @@ def test_judge_logs_a_phone_contact_and_the_organiser_sees_it(
     organiser.save()
     organiser_page = new_page()
     log_in(organiser_page, live_server, "organiser", "organiser-password")
-    organiser_page.goto(f"{live_server.url}/admin/award/edition/{mini.pk}/overview/")
+    organiser_page.goto(f"{live_server.url}/admin/scoring/scoringstate/edition/{mini.pk}/overview/")
     phone = organiser_page.locator('tr[data-participant="Tussa"] td[data-channel="phone"]')
     assert phone.locator(".contacts").inner_text() == "4 of 3"
     assert phone.locator(".ranked").inner_text() == "ranked 2"  # Sixt's 98.3 stays ahead of 92.5

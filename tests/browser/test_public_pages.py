@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from award.models import Edition, Publication
-from award.services import publication_create
+from award.models import Edition
+from publications.models import Publication
+from publications.services import publication_create
 from tests.browser.conftest import PageLog, screenshot
 
 pytestmark = pytest.mark.browser

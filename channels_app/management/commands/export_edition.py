@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from award.models import Edition
-from channels_app.bundle import export_edition
+from channels_app.bundle.export import export_edition
 
 
 class Command(BaseCommand):

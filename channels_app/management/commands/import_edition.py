@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from channels_app.bundle import BundleError, import_edition
+from channels_app.bundle.format import BundleError
+from channels_app.bundle.importer import import_edition
 
 
 class Command(BaseCommand):

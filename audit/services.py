@@ -1,0 +1,87 @@
+"""Writing the change history: every service of every app records its changes here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import Action, ChangeRecord, Source
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value, the same on SQLite and PostgreSQL."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field whose value differs."""
+    changes = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = _plain(before.get(field)), _plain(after.get(field))
+        if old != new:
+            changes[field] = [old, new]
+    return changes
+
+
+def history_record(
+    *,
+    subject: models.Model,
+    action: Action,
+    changes: Mapping[str, list[Any]] | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    source: Source,
+    note: str = "",
+) -> ChangeRecord:
+    return ChangeRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        object_repr=str(subject)[:200],
+        action=action,
+        changes=dict(changes or {}),
+        user=user if getattr(user, "pk", None) else None,
+        source=source,
+        note=note,
+    )
+
+
+def history_record_many(
+    *,
+    changed: Iterable[tuple[models.Model, Mapping[str, list[Any]]]],
+    action: Action,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    source: Source,
+    note: str = "",
+) -> int:
+    """history_record for many objects of one model in one INSERT (a question's new maximum rescoring its contacts)."""
+    records = [
+        ChangeRecord(
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=subject.pk,
+            object_repr=str(subject)[:200],
+            action=action,
+            changes=dict(changes),
+            user=user if getattr(user, "pk", None) else None,
+            source=source,
+            note=note,
+        )
+        for subject, changes in changed
+    ]
+    ChangeRecord.objects.bulk_create(records, batch_size=1000)
+    return len(records)

@@ -1,0 +1,1 @@
+"""Accounts: roles, memberships and invitations, and company users' login and password pages."""

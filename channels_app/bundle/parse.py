@@ -1,0 +1,228 @@
+"""Parsing the bundle's files into checked values; every bad line, field or cell becomes a Problem.
+
+The limits are the services' own (award.rules, channels_app.questionnaire.question_errors,
+channels_app.services.contact_clean): a file is refused for what the admin would refuse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from award import rules as frame_rules
+from award.models import Channel
+from channels_app.bundle.files import csv_rows, header_problems, text_of
+from channels_app.bundle.format import (
+    EDITION_FILE,
+    PARTICIPANT_COLUMNS,
+    PARTICIPANTS_FILE,
+    BundleError,
+    Problem,
+    problems_of,
+)
+from channels_app.questionnaire import question_errors
+
+# edition.json ------------------------------------------------------------
+
+EDITION_FIELDS = ("year", "name", "starts_on", "ends_on", "min_contacts_per_channel", "classes", "questions")
+QUESTION_FIELDS = ("key", "text", "area", "max_points", "counts")
+DEFAULT_MIN_CONTACTS = 3  # docs/bundle-format.md: min_contacts_per_channel may be left out
+
+
+@dataclass
+class EditionSpec:
+    year: int
+    name: str
+    starts_on: date
+    ends_on: date
+    min_contacts_per_channel: int
+    classes: list[str]
+    questions: dict[str, list[dict[str, Any]]]
+
+
+def _limits(problems: list[Problem], errors: dict[str, list[str]], *, present: set[str], prefix: str = "") -> None:
+    """A rule's refusal of the fields that were given (the missing ones are already problems)."""
+    problems += [problem for problem in problems_of(errors, prefix=prefix) if problem.column.removeprefix(prefix) in present]
+
+
+def parse_edition(content: bytes) -> EditionSpec:
+    problems: list[Problem] = []
+    try:
+        data = json.loads(text_of(EDITION_FILE, content))
+    except json.JSONDecodeError as error:
+        raise BundleError.one(EDITION_FILE, f"not valid JSON ({error.msg})", line=error.lineno) from None
+    if not isinstance(data, dict):
+        raise BundleError.one(EDITION_FILE, "the file must hold one JSON object")
+
+    def bad(label: str, reason: str) -> None:
+        problems.append(Problem(None, label, reason))
+
+    def need(where: dict[str, Any], key: str, kind: type, label: str) -> Any:
+        """The value of the right type (text stripped and not empty), or None after noting why it is bad."""
+        value = where.get(key)
+        if value is None or not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            bad(label, f"required, must be {'a whole number' if kind is int else 'text'}")
+            return None
+        if kind is str:
+            value = value.strip()
+            if not value:
+                bad(label, "must not be empty")
+                return None
+        return value
+
+    for key in data:
+        if key not in EDITION_FIELDS:
+            bad(key, "unknown field")
+    year = need(data, "year", int, "year")
+    name = need(data, "name", str, "name")
+    dates = {}
+    for key in ("starts_on", "ends_on"):
+        text = need(data, key, str, key)
+        if text is not None:
+            try:
+                dates[key] = date.fromisoformat(text)
+            except ValueError:
+                bad(key, f"{text!r} is not a date (YYYY-MM-DD)")
+    min_contacts = DEFAULT_MIN_CONTACTS
+    if data.get("min_contacts_per_channel") is not None:
+        min_contacts = need(data, "min_contacts_per_channel", int, "min_contacts_per_channel")
+    given = {"year": year, "name": name, **dates, "min_contacts_per_channel": min_contacts}
+    present = {key for key, value in given.items() if value is not None}
+    # Stand-ins for what is missing, so that the rule still judges what was given.
+    errors = frame_rules.edition_errors(
+        year=year if year is not None else frame_rules.EDITION_YEARS[0],
+        name=name or "-",
+        starts_on=dates.get("starts_on") or dates.get("ends_on") or date.min,
+        ends_on=dates.get("ends_on") or date.max,
+        min_contacts_per_channel=min_contacts if min_contacts is not None else DEFAULT_MIN_CONTACTS,
+    )
+    _limits(problems, errors, present=present)
+
+    classes: list[str] = []
+    raw_classes = data.get("classes")
+    if not isinstance(raw_classes, list):
+        bad("classes", "required, must be a list of class names")
+        raw_classes = []
+    for i, raw_class in enumerate(raw_classes):
+        class_name = need({"c": raw_class}, "c", str, f"classes[{i}]")
+        if class_name is None:
+            continue
+        if reasons := frame_rules.name_errors(class_name):
+            problems += [Problem(None, f"classes[{i}]", reason) for reason in reasons]
+            continue
+        classes.append(class_name)
+    problems += [Problem(None, "classes", f"{name!r} appears more than once") for name, n in Counter(classes).items() if n > 1]
+
+    questions = _parse_questions(data.get("questions") or {}, problems)
+    if problems:
+        raise BundleError({EDITION_FILE: problems})
+    return EditionSpec(year, name, dates["starts_on"], dates["ends_on"], min_contacts, classes, questions)
+
+
+def _parse_questions(raw_questions: Any, problems: list[Problem]) -> dict[str, list[dict[str, Any]]]:
+    questions: dict[str, list[dict[str, Any]]] = {}
+    if not isinstance(raw_questions, dict):
+        problems.append(Problem(None, "questions", "must be an object of channel -> list of questions"))
+        return questions
+    for channel, items in raw_questions.items():
+        if channel not in Channel.values:
+            problems.append(Problem(None, f"questions.{channel}", f"unknown channel (use {', '.join(Channel.values)})"))
+            continue
+        if items is None:
+            continue  # docs/bundle-format.md: an empty or missing list means no questionnaire
+        if not isinstance(items, list):
+            problems.append(Problem(None, f"questions.{channel}", "must be a list"))
+            continue
+        keys = Counter(item.get("key") for item in items if isinstance(item, dict) and isinstance(item.get("key"), str))
+        parsed = []
+        for i, item in enumerate(items):
+            label = f"questions.{channel}[{i}]"
+            if not isinstance(item, dict):
+                problems.append(Problem(None, label, "must be an object"))
+                continue
+            problems += [Problem(None, f"{label}.{key}", "unknown field") for key in item if key not in QUESTION_FIELDS]
+            values: dict[str, Any] = {}
+            for key, kind in (("key", str), ("text", str), ("area", str), ("max_points", int)):
+                value = item.get(key)
+                if value is None or not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                    wanted = "a whole number" if kind is int else "text"
+                    problems.append(Problem(None, f"{label}.{key}", f"required, must be {wanted}"))
+                    continue
+                values[key] = value.strip() if isinstance(value, str) else value
+            errors = question_errors(
+                key=values.get("key", "k"),
+                text=values.get("text", "-"),
+                area=values.get("area", "-"),
+                max_points=values.get("max_points", 1),
+            )
+            _limits(problems, errors, present=set(values), prefix=f"{label}.")
+            key = values.get("key")
+            if key is not None and "key" not in errors and keys[key] > 1:
+                problems.append(Problem(None, f"{label}.key", f"{key!r} appears more than once in {channel}"))
+            counts = item.get("counts", True)
+            if not isinstance(counts, bool):
+                problems.append(Problem(None, f"{label}.counts", "must be true or false"))
+            parsed.append(
+                {
+                    "key": key,
+                    "text": values.get("text"),
+                    "area": values.get("area"),
+                    "max_points": values.get("max_points"),
+                    "counts": counts,
+                }
+            )
+        if parsed:
+            questions[channel] = parsed
+    return questions
+
+
+# participants.csv --------------------------------------------------------
+
+
+@dataclass
+class ParticipantRow:
+    line: int
+    name: str
+    class_name: str
+    channels: list[str]
+
+
+def parse_participants(
+    content: bytes, *, classes: list[str], questionnaire_channels: set[str]
+) -> tuple[list[ParticipantRow], list[Problem]]:
+    header, rows = csv_rows(PARTICIPANTS_FILE, content)
+    problems = header_problems(header, PARTICIPANT_COLUMNS, set(PARTICIPANT_COLUMNS))
+    if problems:
+        raise BundleError({PARTICIPANTS_FILE: problems})
+    parsed: list[ParticipantRow] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row.problem is not None:
+            problems.append(row.problem)
+            continue
+        line, cells = row.line, row.cells
+        name, class_name = cells["name"].strip(), cells["class"].strip()
+        bad = len(problems)
+        if reasons := frame_rules.name_errors(name):
+            problems += [Problem(line, "name", reason) for reason in reasons]
+        elif name in first_line:
+            problems.append(Problem(line, "name", f"{name!r} is already on line {first_line[name]}"))
+        else:
+            first_line[name] = line
+        if class_name not in classes:
+            problems.append(Problem(line, "class", f"{class_name!r} is not a class of the edition ({', '.join(classes)})"))
+        channels = [c.strip() for c in cells["channels"].split("|")] if cells["channels"].strip() else []
+        for channel in channels:
+            if channel not in Channel.values:
+                problems.append(Problem(line, "channels", f"unknown channel {channel!r} (use {', '.join(Channel.values)})"))
+            elif channel not in questionnaire_channels:
+                problems.append(Problem(line, "channels", f"{channel} has no questionnaire in edition.json"))
+        for channel, n in Counter(channels).items():
+            if n > 1:
+                problems.append(Problem(line, "channels", f"{channel} appears more than once"))
+        if len(problems) == bad:
+            parsed.append(ParticipantRow(line, name, class_name, channels))
+    return parsed, problems

@@ -1,0 +1,87 @@
+"""The dashboard's contact list: a participant's own counted contacts with every answer, and never a judge."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from award.models import Channel, Participant
+from channels_app.models import Answer, Contact, Question
+from channels_app.selectors import AnswerLine
+from scoring.rules import one_decimal
+
+
+def own_contacts(participant: Participant) -> QuerySet[Contact]:
+    """Its counted contacts in the channels it offers: a channel it no longer offers counts nowhere in the standings either."""
+    return Contact.objects.counted().filter(
+        edition_id=participant.edition_id, participant_id=participant.pk, channel__in=participant.channels
+    )
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    contact: Contact
+    answers: list[AnswerLine]
+
+    @property
+    def score(self) -> Decimal | None:
+        return one_decimal(self.contact.score)
+
+    @property
+    def wait(self) -> str:
+        return wait_text(self.contact.wait_seconds)
+
+
+def wait_text(seconds: int | None) -> str:
+    """A wait as people say it: seconds on the phone, hours or days for an e-mail reply (in the reader's language)."""
+    if seconds is None:
+        return ""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(seconds)s s") % {"seconds": seconds}
+
+
+
+def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> list[ContactLine]:
+    """Every counted contact, oldest first, with each question of its channel and the points given (N/A where none).
+
+    Three queries whatever the number of contacts: the contacts, their answers, the questionnaire (unless given).
+    Drafts and voided contacts never reach a company (scoring.md §1); the judge is never selected.
+    """
+    contacts = (
+        own_contacts(participant)
+        .only("id", "ref", "channel", "happened_at", "answered", "wait_seconds", "handled_by", "comment", "score")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.only("id", "contact_id", "question_id", "points")))
+        .order_by("happened_at", "pk")
+    )
+    by_channel: dict[str, list[Question]] = defaultdict(list)
+    for question in questions if questions is not None else participant_questions(participant=participant):
+        by_channel[question.channel].append(question)
+    lines = []
+    for contact in contacts:
+        points = {answer.question_id: answer.points for answer in contact.answers.all()}
+        answers = (
+            [AnswerLine(question, points.get(question.pk)) for question in by_channel[contact.channel]]
+            if contact.answered
+            else []
+        )
+        lines.append(ContactLine(contact=contact, answers=answers))
+    return lines
+
+
+def participant_questions(*, participant: Participant) -> list[Question]:
+    """The questionnaire of the channels it offers, in channel order: the CSV export's answer columns."""
+    order = {code: position for position, code in enumerate(Channel.values)}
+    questions = Question.objects.filter(edition_id=participant.edition_id, channel__in=participant.channels)
+    return sorted(questions, key=lambda q: (order[q.channel], q.position, q.pk))

@@ -1,0 +1,423 @@
+"""Reads for the company dashboard: one participant's own numbers against the anonymous field.
+
+Every read here is scoped to a participant that the caller has already
+checked against the requesting user's memberships (`member_participant`), and
+none of them selects a judge: a company never learns who tested it (DESIGN.md).
+Aggregates are GROUP BY queries, so the page costs the same number of queries
+however many contacts there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import BigIntegerField, Count, QuerySet, Sum
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+
+from award.models import Channel, Edition, Participant
+from channels_app.models import Answer, Contact, HandledBy, Question
+from dashboard.contacts import ContactLine, own_contacts, participant_contacts, participant_questions
+from publications.models import PublicationKind
+from publications.selectors import publication_document, publication_latest, published_entrants
+from scoring import rules
+from scoring.models import ChannelStanding, OverallStanding
+from scoring.rules import AVERAGE_MIN_PARTICIPANTS, BOT_CHANNELS, HIDDEN_FEW, one_decimal
+
+
+def _units(expression: str, **extra: Any) -> Cast:
+    """SUM over a ScoreField's raw ten-thousandths, exact on SQLite and PostgreSQL (as scoring.selectors does)."""
+    return Cast(Sum(Cast(expression, BigIntegerField()), **extra), BigIntegerField())
+
+
+# Memberships ------------------------------------------------------------------
+
+
+def member_participants(*, user: Any) -> list[Participant]:
+    """The participants whose dashboard this user may read, newest edition first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Participant.objects.filter(memberships__user=user)
+        .select_related("edition", "award_class")
+        .with_channels()
+        .order_by("-edition__year", "name", "pk")
+    )
+
+
+def member_participant(*, user: Any, year: int, participant_id: int) -> Participant | None:
+    """The participant if this user is a member of it in that year; None for anyone else's (the view answers 404)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Participant.objects.filter(pk=participant_id, edition__year=year, memberships__user=user)
+        .select_related("edition", "award_class")
+        .with_channels()
+        .first()
+    )
+
+
+# What the dashboard shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Average:
+    """An anonymous average of channel totals; `value` None when hidden or when nobody has a score yet."""
+
+    value: Decimal | None
+    participants: int  # how many participants have a score in the channel
+    hidden: str = ""  # "" when shown, else why not: HIDDEN_FEW or HIDDEN_OUTSIDERS
+
+    @property
+    def is_hidden(self) -> bool:
+        return bool(self.hidden)
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    """scoring.md §1 points of one performance area: own share of the points possible against the field's."""
+
+    area: str
+    own: Decimal | None
+    field: Decimal | None  # None when hidden: fewer than three participants behind it
+
+
+@dataclass(frozen=True)
+class HandlerLine:
+    """Answered contacts handled by an agent, or by a chatbot (alone or before an agent), with their mean score."""
+
+    handler: str  # "agent" or "bot"
+    contacts: int
+    score: Decimal | None
+    passed_to_agent: int = 0
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: date
+    contacts: int
+    score: Decimal | None  # mean of the month's contact scores, unanswered as 0 (like the channel total)
+
+
+@dataclass(frozen=True)
+class PublishedRank:
+    """A rank read from the final publication, never from the live standings."""
+
+    rank: int
+    of: int
+    score: Decimal | None
+
+
+@dataclass
+class ChannelBlock:
+    channel: str
+    label: str
+    minimum: int
+    contacts: int = 0
+    unanswered: int = 0
+    total: Decimal | None = None
+    answered: Decimal | None = None
+    bot_share: Decimal | None = None
+    qualified: bool = False
+    field_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_FEW))
+    class_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_FEW))
+    areas: list[AreaLine] = field(default_factory=list)
+    handlers: list[HandlerLine] = field(default_factory=list)
+    months: list[MonthPoint] = field(default_factory=list)
+    rank: PublishedRank | None = None
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.minimum - self.contacts)
+
+    @property
+    def total_display(self) -> Decimal | None:
+        return one_decimal(self.total)
+
+    @property
+    def answered_display(self) -> Decimal | None:
+        return one_decimal(self.answered)
+
+    @property
+    def class_average_hidden(self) -> bool:
+        return self.class_average.is_hidden
+
+    @property
+    def field_average_hidden(self) -> bool:
+        return self.field_average.is_hidden
+
+    @property
+    def area_field_hidden(self) -> bool:
+        """Some area's field share is hidden (the page says why once, under the table)."""
+        return any(area.field is None for area in self.areas)
+
+    @property
+    def splits_handlers(self) -> bool:
+        return self.channel in BOT_CHANNELS
+
+
+@dataclass
+class Dashboard:
+    participant: Participant
+    edition: Edition
+    channels: list[ChannelBlock]
+    contacts: list[ContactLine]
+    overall: Decimal | None = None
+    overall_contacts: int = 0
+    qualified: bool = False
+    final_published_at: Any = None
+    edition_rank: PublishedRank | None = None
+    class_rank: PublishedRank | None = None
+
+    @property
+    def minimum(self) -> int:
+        return self.edition.min_contacts_per_channel
+
+    @property
+    def overall_display(self) -> Decimal | None:
+        return one_decimal(self.overall)
+
+    def channel(self, code: str) -> ChannelBlock | None:
+        return next((block for block in self.channels if block.channel == code), None)
+
+
+def participant_dashboard(*, participant: Participant, with_contacts: bool = True) -> Dashboard:
+    """Everything the dashboard shows of one participant (from `member_participant`), in a fixed number of queries."""
+    edition = participant.edition
+    labels = dict(Channel.choices)
+    blocks = {
+        code: ChannelBlock(channel=code, label=str(labels[code]), minimum=edition.min_contacts_per_channel)
+        for code in participant.channels
+    }
+    dashboard = Dashboard(participant=participant, edition=edition, channels=list(blocks.values()), contacts=[])
+    questions = participant_questions(participant=participant)
+    _add_standings(dashboard, blocks)
+    _add_averages(participant, blocks)
+    _add_areas(participant, blocks, questions)
+    _add_handlers(participant, blocks)
+    _add_months(participant, blocks)
+    _add_published_ranks(dashboard, blocks)
+    if with_contacts:
+        dashboard.contacts = participant_contacts(participant=participant, questions=questions)
+    return dashboard
+
+
+def _add_standings(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> None:
+    participant = dashboard.participant
+    for standing in ChannelStanding.objects.filter(participant=participant, channel__in=list(blocks)):
+        block = blocks[standing.channel]
+        block.contacts, block.unanswered, block.qualified = standing.contacts, standing.unanswered, standing.qualified
+        block.total, block.answered, block.bot_share = standing.total, standing.answered, standing.bot_share
+    overall = OverallStanding.objects.filter(participant=participant).first()
+    if overall is not None:
+        dashboard.overall, dashboard.overall_contacts, dashboard.qualified = overall.overall, overall.contacts, overall.qualified
+
+
+def _add_averages(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
+    """scoring.md §5 for the field, and the same mean over the participant's class, from one GROUP BY.
+
+    Neither may let a company work out one competitor's score (DESIGN.md: a
+    company never sees another participant's data): the rule is
+    scoring.rules.field_average_hidden and class_average_hidden.
+    """
+    rows = (
+        ChannelStanding.objects.filter(edition_id=participant.edition_id, channel__in=list(blocks), contacts__gt=0)
+        .values("channel", "participant__award_class_id")
+        .annotate(units=_units("total"), participants=Count("id"))
+        .order_by()
+    )
+    field_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    class_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        for sums, mine in ((field_sums, True), (class_sums, row["participant__award_class_id"] == participant.award_class_id)):
+            if mine:
+                sums[row["channel"]][0] += int(row["units"] or 0)
+                sums[row["channel"]][1] += row["participants"]
+    for channel, block in blocks.items():
+        field_units, field_count = field_sums.get(channel, (0, 0))
+        class_units, class_count = class_sums.get(channel, (0, 0))
+        block.field_average = _average(field_units, field_count, hidden=rules.field_average_hidden(field_count))
+        hidden = rules.class_average_hidden(class_participants=class_count, field_participants=field_count)
+        block.class_average = _average(class_units, class_count, hidden=hidden)
+
+
+def _average(units: int, participants: int, *, hidden: str) -> Average:
+    if hidden:
+        return Average(None, participants, hidden)
+    return Average(one_decimal(rules.mean_of_units(units, participants)), participants)
+
+
+def _points_by_question(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]:
+    """question id -> (points given, points possible) over answers that are not N/A, in one GROUP BY."""
+    rows = (
+        answers.filter(points__isnull=False)
+        .values("question_id")
+        .annotate(given=Sum("points"), possible=Sum("max_points"))
+        .order_by()
+    )
+    return {row["question_id"]: (int(row["given"]), int(row["possible"])) for row in rows}
+
+
+@dataclass(frozen=True)
+class FieldPoints:
+    """The whole field's points per question, and how many participants stand behind each area's points."""
+
+    by_question: dict[int, tuple[int, int]]
+    participants_by_area: dict[tuple[str, str], int]  # (channel, area) -> participants with a scored answer in it
+
+
+def field_points_by_question(*, edition: Edition) -> FieldPoints:
+    """The whole field's points per question over counted contacts, cached per data version of the edition.
+
+    Every write that changes an answer, a maximum or which contacts count bumps
+    Edition.data_version (DESIGN.md), so a cached value is never stale; these
+    are the dashboard queries whose cost grows with the field, and every
+    company of the edition shares their result.
+    """
+    # created_at as well: a database restored or rebuilt may give another edition the same id and version.
+    key = f"dashboard-field-points:v2:{edition.pk}:{edition.created_at.timestamp()}:{edition.data_version}"
+    found = cache.get(key)
+    if found is None:
+        answers = Answer.objects.filter(contact__in=Contact.objects.counted().filter(edition_id=edition.pk))
+        # Who is behind an area's points: a participant whose contacts went unanswered has a channel
+        # score but no points, so the channel's count alone could leave two behind an area.
+        behind = (
+            answers.filter(points__isnull=False, question__counts=True)
+            .values("question__channel", "question__area")
+            .annotate(participants=Count("contact__participant_id", distinct=True))
+            .order_by()
+        )
+        found = FieldPoints(
+            by_question=_points_by_question(answers),
+            participants_by_area={(row["question__channel"], row["question__area"]): row["participants"] for row in behind},
+        )
+        cache.set(key, found, timeout=24 * 3600)
+    return found
+
+
+def _add_areas(participant: Participant, blocks: dict[str, ChannelBlock], questions: list[Question]) -> None:
+    """Per channel and area: own points against the field's, each as a share of the points possible (scored questions only).
+
+    The field's share is hidden with the field average (fewer than three
+    participants with a score in the channel) and wherever fewer than three
+    participants have points in the area: field minus own would be one
+    competitor's points.
+    """
+    own = _points_by_question(Answer.objects.filter(contact__in=own_contacts(participant)))
+    field_points = field_points_by_question(edition=participant.edition)
+    sums: dict[tuple[str, str], list[int]] = {}
+    for question in questions:  # in questionnaire order, so areas come in the order the judges meet them
+        if not question.counts or question.channel not in blocks:
+            continue  # scoring.md: customer-experience questions are recorded, never scored
+        line = sums.setdefault((question.channel, question.area), [0, 0, 0, 0])
+        for offset, (given, possible) in enumerate(
+            (own.get(question.pk, (0, 0)), field_points.by_question.get(question.pk, (0, 0)))
+        ):
+            line[2 * offset] += given
+            line[2 * offset + 1] += possible
+    for (channel, area), (own_given, own_possible, field_given, field_possible) in sums.items():
+        if field_possible == 0:
+            continue  # nobody has been scored on this area yet
+        hidden = (
+            blocks[channel].field_average.is_hidden
+            or field_points.participants_by_area.get((channel, area), 0) < AVERAGE_MIN_PARTICIPANTS
+        )
+        blocks[channel].areas.append(
+            AreaLine(
+                area=area,
+                own=one_decimal(rules.share(own_given, own_possible)),
+                field=None if hidden else one_decimal(rules.share(field_given, field_possible)),
+            )
+        )
+
+
+def _add_handlers(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
+    """Chat and Messenger: answered contacts by who handled them, agent against chatbot, with the mean of their scores."""
+    channels = [code for code in blocks if code in BOT_CHANNELS]
+    if not channels:
+        return
+    rows = (
+        own_contacts(participant)
+        .filter(channel__in=channels, answered=True)
+        .values("channel", "handled_by")
+        .annotate(contacts=Count("id"), units=_units("score"))
+        .order_by()
+    )
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        # scoring.md §2 (bot_share): a chat a chatbot began counts as the chatbot's, even when an agent took over.
+        handler = "bot" if row["handled_by"] in rules.BOT_HANDLERS else "agent"
+        line = sums[(row["channel"], handler)]
+        line[0] += row["contacts"]
+        line[1] += int(row["units"] or 0)
+        line[2] += row["contacts"] if row["handled_by"] == HandledBy.BOT_TO_AGENT else 0
+    for channel in channels:
+        blocks[channel].handlers = [
+            HandlerLine(
+                handler=handler,
+                contacts=sums[(channel, handler)][0],
+                score=one_decimal(rules.mean_of_units(sums[(channel, handler)][1], sums[(channel, handler)][0])),
+                passed_to_agent=sums[(channel, handler)][2],
+            )
+            for handler in ("agent", "bot")
+        ]
+
+
+def _add_months(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
+    """The channel score month by month (the award's local months), unanswered contacts as 0 like the total."""
+    rows = (
+        own_contacts(participant)
+        .filter(channel__in=list(blocks))
+        .annotate(month=TruncMonth("happened_at", tzinfo=timezone.get_default_timezone()))
+        .values("channel", "month")
+        .annotate(contacts=Count("id"), units=_units("score"))
+        .order_by("channel", "month")
+    )
+    for row in rows:
+        month = row["month"]
+        month = month.date() if hasattr(month, "date") else month
+        score = one_decimal(rules.mean_of_units(int(row["units"] or 0), row["contacts"]))
+        blocks[row["channel"]].months.append(MonthPoint(month=month, contacts=row["contacts"], score=score))
+
+
+def _add_published_ranks(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> None:
+    """Ranks only from the latest final publication (DESIGN.md: nothing before it is published).
+
+    The publication names participants and classes as they were called when it
+    was made; the participant is found there by its id in the publication's
+    frozen inputs, so a later rename neither loses nor swaps its rank.
+    """
+    publication = publication_latest(year=dashboard.edition.year, kind=PublicationKind.FINAL)
+    if publication is None:
+        return
+    dashboard.final_published_at = publication.published_at
+    entrants = published_entrants(publication)
+    if not entrants:  # made before publications kept their inputs: the names as they are now
+        entrants = {dashboard.participant.pk: (dashboard.participant.name, dashboard.participant.award_class.name)}
+    entrant = entrants.get(dashboard.participant.pk)
+    if entrant is None:
+        return  # not in the edition when it was published: not ranked
+    name, class_name = entrant
+    document = publication_document(publication)
+    dashboard.edition_rank = _rank_in(document["overall"]["ranking"], name)
+    for award_class in document["classes"]:
+        if award_class["name"] == class_name:
+            dashboard.class_rank = _rank_in(award_class["ranking"], name)
+    for code, block in blocks.items():
+        channel = document["channels"].get(code)
+        if channel is not None:
+            block.rank = _rank_in(channel["ranking"], name)
+
+
+def _rank_in(ranking: list[dict[str, Any]], name: str) -> PublishedRank | None:
+    # Names are unique within an edition (participant_name_unique_in_edition), and so within a publication.
+    for entry in ranking:
+        if entry["name"] == name:
+            score = Decimal(entry["score"]) if entry.get("score") is not None else None
+            return PublishedRank(rank=entry["rank"], of=len(ranking), score=score)
+    return None

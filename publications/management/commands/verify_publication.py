@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from award.models import Edition
+from publications.selectors import publication_latest
+from publications.services import publication_verify
+
+
+class Command(BaseCommand):
+    help = "Recompute the edition's latest publication from the contacts and compare digests."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("year", type=int)
+
+    def handle(self, *args: Any, year: int, **options: Any) -> None:
+        edition = Edition.objects.filter(year=year).first()
+        if edition is None:
+            raise CommandError(f"No edition {year}.")
+        publication = publication_latest(year=year)
+        if publication is None:
+            raise CommandError(f"Nothing of {year} has been published.")
+        report = publication_verify(publication=publication)
+        for line in report.lines():
+            self.stdout.write(line)
+        if not report.ok:
+            raise CommandError("The publication does not verify.")

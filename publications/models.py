@@ -1,0 +1,86 @@
+"""Publications: frozen, immutable snapshots of an edition's results (docs/scoring.md §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from award.models import Edition
+
+
+class PublicationKind(models.TextChoices):
+    INTERIM = "interim", _("Interim")
+    FINAL = "final", _("Final")
+
+
+class ImmutableError(Exception):
+    """A publication was about to be changed or deleted (scoring.md §6: never changed)."""
+
+
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("Publications are immutable.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Publications are immutable.")
+
+    def newest_first(self) -> PublicationQuerySet:
+        """Newest first: by moment of publishing, then by id (two in the same second)."""
+        return self.order_by("-published_at", "-pk")
+
+
+class Publication(models.Model):
+    """A frozen snapshot of an edition's results: canonical JSON and its SHA-256."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="publications", verbose_name=_("edition"))
+    kind = models.CharField(_("kind"), max_length=16, choices=PublicationKind.choices)
+    published_at = models.DateTimeField(_("published at"))
+    payload = models.TextField(_("payload"), help_text=_("Canonical JSON: keys sorted, UTF-8, no insignificant white space."))
+    digest = models.CharField(_("digest"), max_length=80, db_index=True)
+    data_version = models.PositiveBigIntegerField(_("data version"))
+    # What the payload was computed from (publications.inputs.edition_inputs), as canonical JSON:
+    # verify_publication recomputes the payload from it.
+    inputs = models.TextField(
+        _("inputs"), default="", help_text=_("The counted contacts and their answers when this was published.")
+    )
+    inputs_digest = models.CharField(_("digest of the inputs"), max_length=80, default="")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by", verbose_name=_("corrects")
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "published_at", "pk"]
+        get_latest_by = "published_at"
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=PublicationKind.values), name="publication_kind_known"),
+            models.CheckConstraint(condition=Q(digest__startswith="sha256:"), name="publication_digest_sha256"),
+        ]
+        indexes = [models.Index(fields=["edition", "kind", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.get_kind_display()} {self.published_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise ImmutableError("Publications are immutable: make a correcting publication instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Publications are immutable.")

@@ -1,0 +1,83 @@
+"""Reads of publications for the public pages, the API, the dashboard and the organisers.
+
+Every lookup of a publication row leaves its payload and inputs (which can be
+megabytes) in the database; `publication_document` reads the payload once and
+caches it by digest, since a publication never changes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
+
+from award.models import Edition
+from publications.models import Publication, PublicationKind, PublicationQuerySet
+
+_UNREAD = ("inputs", "supersedes__payload", "supersedes__inputs")
+
+
+def _publications(*, with_payload: bool = False) -> PublicationQuerySet:
+    """With their edition and the one each corrects, in one query, without inputs (nor payloads, unless asked)."""
+    unread = _UNREAD if with_payload else ("payload", *_UNREAD)
+    return Publication.objects.select_related("edition", "supersedes").defer(*unread)
+
+
+def publication_latest(*, year: int, kind: str | None = None, with_payload: bool = False) -> Publication | None:
+    """The edition's latest publication, of `kind` when given: the one way to ask for "the latest publication".
+
+    Pages leave the payload in the database (they cache what they render from it); the API reads it at once.
+    """
+    publications = _publications(with_payload=with_payload).filter(edition__year=year)
+    if kind is not None:
+        publications = publications.filter(kind=kind)
+    return publications.newest_first().first()
+
+
+def publication_newest() -> Publication | None:
+    """The home page's publication: the newest edition's latest final, else its latest interim (one query)."""
+    final_first = models.Case(models.When(kind=PublicationKind.FINAL, then=models.Value(0)), default=models.Value(1))
+    return _publications().order_by("-edition__year", final_first, "-published_at", "-pk").first()
+
+
+def edition_publications(*, year: int) -> list[Publication]:
+    """Every publication of an edition, oldest first, with its edition and the one it corrects (one query)."""
+    return list(_publications().filter(edition__year=year).order_by("published_at", "pk"))
+
+
+def published_editions() -> QuerySet[Edition]:
+    """Editions with at least one publication, newest year first, flagged per kind (has_interim, has_final)."""
+    of_kind = {kind: Publication.objects.filter(edition=OuterRef("pk"), kind=kind) for kind in PublicationKind.values}
+    return (
+        Edition.objects.annotate(has_interim=Exists(of_kind["interim"]), has_final=Exists(of_kind["final"]))
+        .filter(Exists(Publication.objects.filter(edition=OuterRef("pk"))))
+        .order_by("-year")
+    )
+
+
+def publication_document(publication: Publication) -> dict[str, Any]:
+    """docs/results-api.md: the payload with its digest. Publications never change, so it is cached by digest."""
+    key = f"publication-document:{publication.pk}:{publication.digest}"
+    document = cache.get(key)
+    if document is None:
+        document = json.loads(publication.payload) | {"digest": publication.digest}
+        cache.set(key, document, timeout=None)
+    return document
+
+
+def published_entrants(publication: Publication) -> dict[int, tuple[str, str]]:
+    """participant id -> (name, class name) as frozen in the publication's inputs, cached: publications never change.
+
+    Empty for a publication made before inputs were kept.
+    """
+    key = f"publication-entrants:{publication.pk}:{publication.digest}"
+    found = cache.get(key)
+    if found is None:
+        inputs = json.loads(publication.inputs) if publication.inputs else {}
+        # publications.inputs.edition_inputs: participants are [id, name, class name, channels].
+        found = {row[0]: (row[1], row[2]) for row in inputs.get("participants", [])}
+        cache.set(key, found, timeout=None)
+    return found
