@@ -20,9 +20,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import award.accounts.admin  # noqa: F401  (registers the accounts' admin)
+from award.accounts.forms import MembershipForm
 from award.accounts.services import membership_create, membership_delete, membership_invite
 from award.admin_base import SOURCE, OrganiserOnlyMixin, ServiceAdmin, is_organiser, require_organiser
-from award.forms import AwardClassForm, EditionForm, MembershipForm, ParticipantForm
+from award.forms import AwardClassForm, EditionForm, ParticipantForm
 from award.models import AwardClass, Edition, Membership, Participant
 from award.services import (
     Invalid,

@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from award.accounts.services import membership_check, user_role_check
-from award.models import AwardClass, Channel, Edition, Membership, Participant
-from award.selectors import UserRole, user_role
+from award.models import AwardClass, Channel, Edition, Participant
 from award.services import Invalid, class_check, edition_check, participant_check
 
 
@@ -101,62 +98,6 @@ class ParticipantForm(InvalidErrorsMixin, forms.ModelForm):
                     channels=cleaned.get("channels", []),
                     participant=self.instance if self.instance.pk else None,
                 )
-            except Invalid as invalid:
-                self.add_invalid(invalid)
-        return cleaned
-
-
-class MembershipForm(InvalidErrorsMixin, forms.ModelForm):
-    class Meta:
-        model = Membership
-        fields = ["user", "participant"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        member, participant = cleaned.get("user"), cleaned.get("participant")
-        if member is not None and participant is not None:
-            try:
-                membership_check(member=member, participant=participant)
-            except Invalid as invalid:
-                self.add_invalid(invalid)
-        return cleaned
-
-
-def role_field() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=_("Role"),
-        choices=UserRole.choices,
-        help_text=_("Judges and organisers work in the admin; company users only read their own dashboard."),
-    )
-
-
-class UserCreationWithRoleForm(AdminUserCreationForm):
-    """Django's own form for a new account, and the role it is given (judge unless said otherwise)."""
-
-    role = role_field()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["role"].initial = UserRole.JUDGE
-
-
-class OrganiserUserChangeForm(InvalidErrorsMixin, UserChangeForm):
-    """What an organiser who is not a superuser may change of an account: no superuser flag, groups or permissions."""
-
-    role = role_field()
-    request_user: Any = None  # set on the class the admin makes for each request
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["role"].initial = user_role(self.instance)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        role = cleaned.get("role")
-        if role and "role" in self.changed_data:
-            try:
-                user_role_check(account=self.instance, role=role, user=self.request_user)
             except Invalid as invalid:
                 self.add_invalid(invalid)
         return cleaned

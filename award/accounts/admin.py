@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import HistoryMixin
+from award.accounts.forms import OrganiserUserChangeForm, UserCreationWithRoleForm
 from award.accounts.services import USER_DETAILS, user_details_set, user_role_set
 from award.admin_base import SOURCE, RefusalAsMessageMixin
-from award.forms import OrganiserUserChangeForm, UserCreationWithRoleForm
 from award.selectors import UserRole, users_with_roles
 
 User = get_user_model()
