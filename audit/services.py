@@ -7,8 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -45,7 +44,7 @@ def history_record(
     subject: models.Model,
     action: Action,
     changes: Mapping[str, list[Any]] | None = None,
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | None = None,
     source: Source,
     note: str = "",
 ) -> ChangeRecord:
@@ -65,7 +64,7 @@ def history_record_many(
     *,
     changed: Iterable[tuple[models.Model, Mapping[str, list[Any]]]],
     action: Action,
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | None = None,
     source: Source,
     note: str = "",
 ) -> int:

@@ -9,7 +9,7 @@ linked from here by URL name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 import award.accounts.admin  # noqa: F401  (registers the accounts' admin)
 from award.accounts.forms import MembershipForm
 from award.accounts.services import membership_create, membership_delete, membership_invite
-from award.admin_base import SOURCE, OrganiserOnlyMixin, ServiceAdmin, is_organiser, require_organiser
+from award.admin_base import SOURCE, OrganiserOnlyMixin, ServiceAdmin, is_organiser, request_user, require_organiser
 from award.forms import AwardClassForm, EditionForm, ParticipantForm
-from award.models import AwardClass, Edition, Membership, Participant
+from award.models import AwardClass, Edition, Membership, Participant, ParticipantQuerySet
 from award.services import (
     Invalid,
     class_ensure,
@@ -82,7 +82,7 @@ class EditionAdmin(OrganiserOnlyMixin, ServiceAdmin):
             ends_on=data["ends_on"],
             min_contacts_per_channel=data["min_contacts_per_channel"],
             publish_rankings=data["publish_rankings"],
-            user=request.user,
+            user=request_user(request),
             source=SOURCE,
         )
         self._saved_as(obj, edition)
@@ -113,13 +113,15 @@ class AwardClassAdmin(OrganiserOnlyMixin, ServiceAdmin):
     def save_model(self, request: HttpRequest, obj: AwardClass, form: AwardClassForm, change: bool) -> None:
         name = form.cleaned_data["name"]
         if change:
-            saved = class_rename(award_class=obj, name=name, user=request.user, source=SOURCE)
+            saved = class_rename(award_class=obj, name=name, user=request_user(request), source=SOURCE)
         else:
-            saved, _created = class_ensure(edition=form.cleaned_data["edition"], name=name, user=request.user, source=SOURCE)
+            saved, _created = class_ensure(
+                edition=form.cleaned_data["edition"], name=name, user=request_user(request), source=SOURCE
+            )
         self._saved_as(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: AwardClass) -> None:
-        class_remove(award_class=obj, user=request.user, source=SOURCE)
+        class_remove(award_class=obj, user=request_user(request), source=SOURCE)
 
 
 @admin.register(Participant)
@@ -134,7 +136,8 @@ class ParticipantAdmin(ServiceAdmin):
     fields = ["edition", "name", "award_class", "channels"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
-        return super().get_queryset(request).with_channels()
+        # The model's default manager: a ParticipantQuerySet (ModelAdmin is not generic at run time).
+        return cast("ParticipantQuerySet", super().get_queryset(request)).with_channels()
 
     @admin.display(description=_("channels"))
     def channel_list(self, participant: Participant) -> str:
@@ -179,7 +182,7 @@ class ParticipantAdmin(ServiceAdmin):
         data = form.cleaned_data
         if change:
             edition = obj.edition
-            participant_rename(participant=obj, name=data["name"], user=request.user, source=SOURCE)
+            participant_rename(participant=obj, name=data["name"], user=request_user(request), source=SOURCE)
         else:
             edition = data["edition"]
         saved, _outcome = participant_upsert(
@@ -187,7 +190,7 @@ class ParticipantAdmin(ServiceAdmin):
             name=data["name"],
             award_class=data["award_class"],
             channels=data["channels"],
-            user=request.user,
+            user=request_user(request),
             source=SOURCE,
         )
         self._saved_as(obj, saved)
@@ -199,7 +202,7 @@ class ParticipantAdmin(ServiceAdmin):
         return deleted, counts, set(), protected
 
     def delete_model(self, request: HttpRequest, obj: Participant) -> None:
-        participant_remove(participant=obj, user=request.user, source=SOURCE)
+        participant_remove(participant=obj, user=request_user(request), source=SOURCE)
 
 
 @admin.register(Membership)
@@ -224,11 +227,11 @@ class MembershipAdmin(OrganiserOnlyMixin, ServiceAdmin):
 
     def save_model(self, request: HttpRequest, obj: Membership, form: MembershipForm, change: bool) -> None:
         data = form.cleaned_data
-        saved = membership_create(member=data["user"], participant=data["participant"], user=request.user, source=SOURCE)
+        saved = membership_create(member=data["user"], participant=data["participant"], user=request_user(request), source=SOURCE)
         self._saved_as(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        membership_delete(membership=obj, user=request.user, source=SOURCE)
+        membership_delete(membership=obj, user=request_user(request), source=SOURCE)
 
     @admin.action(description=_("E-mail an invitation to the selected company users"))
     def send_invitation(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
@@ -236,10 +239,8 @@ class MembershipAdmin(OrganiserOnlyMixin, ServiceAdmin):
         site_url = request.build_absolute_uri("/")
         for membership in queryset.select_related("user", "participant__edition"):
             try:
-                address = membership_invite(membership=membership, site_url=site_url, user=request.user, source=SOURCE)
+                address = membership_invite(membership=membership, site_url=site_url, user=request_user(request), source=SOURCE)
             except Invalid as invalid:
                 self._refused(request, invalid)
                 continue
             self.message_user(request, gettext("Invitation sent to %(address)s.") % {"address": address}, messages.SUCCESS)
-
-

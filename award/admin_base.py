@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -30,6 +31,13 @@ def is_organiser(request: HttpRequest) -> bool:
 def require_organiser(request: HttpRequest) -> None:
     if not is_organiser(request):
         raise PermissionDenied
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in account of an admin request (the admin sends anyone else to its login page first)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 class ReadOnlyMixin:

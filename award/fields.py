@@ -3,7 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.db import models
+from django.db.models.expressions import Combinable
 
 from scoring.rules import from_units, to_units
 
@@ -17,6 +19,12 @@ class ScoreField(models.BigIntegerField):
     """
 
     description = "Score with 4 decimals, stored as ten-thousandths"
+
+    # The types django-stubs' plugin gives the model attribute: a Decimal, not BigIntegerField's int.
+    # The stubs themselves redeclare these with ignores (NullBooleanField): a subclass may not change them.
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]  # a Decimal, not int
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]  # a Decimal, not int
+    _pyi_lookup_exact_type: Decimal | int | str  # type: ignore[assignment]  # a Decimal, not int
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
         if value is None:
@@ -35,7 +43,5 @@ class ScoreField(models.BigIntegerField):
             value = Decimal(value)
         return to_units(Decimal(value))
 
-    def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
-
+    def formfield(self, **kwargs: Any) -> forms.Field:  # type: ignore[override]  # always a DecimalField: no form_class choice
         return forms.DecimalField(max_digits=8, decimal_places=4, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +27,11 @@ class EditionForm(InvalidErrorsMixin, forms.ModelForm):
         fields = ["year", "name", "starts_on", "ends_on", "min_contacts_per_channel", "publish_rankings"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         existing = self.instance if self.instance.pk else None
         year = existing.year if existing else cleaned.get("year")
-        values = {key: cleaned.get(key) for key in ("name", "starts_on", "ends_on", "min_contacts_per_channel")}
+        values: dict[str, Any] = {key: cleaned.get(key) for key in ("name", "starts_on", "ends_on", "min_contacts_per_channel")}
         if year is None or any(value is None for value in values.values()):
             return cleaned  # the field itself says what is missing
         if existing is None and Edition.objects.filter(year=year).exists():
@@ -49,7 +50,8 @@ class AwardClassForm(InvalidErrorsMixin, forms.ModelForm):
         fields = ["edition", "name"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         edition = self.instance.edition if self.instance.pk else cleaned.get("edition")
         name = cleaned.get("name")
         if edition is not None and name:
@@ -75,7 +77,7 @@ class ParticipantForm(InvalidErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        award_class = self.fields.get("award_class")
+        award_class = cast("forms.ModelChoiceField[AwardClass] | None", self.fields.get("award_class"))
         if self.instance.pk:
             self.fields["channels"].initial = self.instance.channels
             if award_class is not None:
@@ -83,10 +85,12 @@ class ParticipantForm(InvalidErrorsMixin, forms.ModelForm):
         elif award_class is not None:
             # A new participant may be put in any edition: say which edition each class is of.
             award_class.queryset = AwardClass.objects.select_related("edition").order_by("-edition__year", "name")
-            award_class.label_from_instance = lambda c: f"{c.name} ({c.edition.year})"
+            # Replaces the method on this one field (Django's way); mypy has no way to say so.
+            award_class.label_from_instance = lambda c: f"{c.name} ({c.edition.year})"  # type: ignore[method-assign,assignment]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         edition = self.instance.edition if self.instance.pk else cleaned.get("edition")
         name, award_class = cleaned.get("name"), cleaned.get("award_class")
         if edition is not None and name and award_class is not None and "channels" not in self.errors:

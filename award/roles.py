@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
+from django.db.models import Model
 
 JUDGES, ORGANISERS = "Judges", "Organisers"
 
@@ -23,7 +25,7 @@ NEVER_EDITED = ("change_publication", "delete_publication", "add_changerecord", 
 ORGANISER_EXTRA = ["auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group"]
 
 
-def roles_ensure(apps: object = global_apps) -> None:
+def roles_ensure(apps: Apps = global_apps) -> None:
     """Create both groups with their permissions; safe to run again."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -31,12 +33,12 @@ def roles_ensure(apps: object = global_apps) -> None:
         historical = apps is not global_apps
         if historical:
             # In a migration the app configs are stubs that create_permissions would skip.
-            app_config.models_module = True
+            app_config.models_module = True  # type: ignore[assignment]  # create_permissions only tests it for truth
         create_permissions(app_config, verbosity=0, apps=apps)
         if historical:
             app_config.models_module = None
 
-    def permissions(names: list[str]) -> list[object]:
+    def permissions(names: list[str]) -> list[Model]:
         found = []
         for name in names:
             app_label, codename = name.split(".")

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -126,7 +127,7 @@ def bench_changelist() -> None:
             Contact(
                 edition=edition,
                 ref=f"BENCH{n:06d}",
-                happened_at=start - timezone.timedelta(minutes=n),
+                happened_at=start - timedelta(minutes=n),
                 status="submitted",
                 score=0 if not template["answered"] else rng.randint(0, 100),
                 **template,

@@ -28,7 +28,8 @@ class ClassFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        return queryset.filter(participant__award_class_id=self.value()) if self.value() else queryset
+        value = self.value()
+        return queryset.filter(participant__award_class_id=int(value)) if value else queryset  # int(): what Django does
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -48,10 +49,11 @@ class MonthFilter(admin.SimpleListFilter):
         return months[::-1]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        if not self.value():
+        value = self.value()
+        if not value:
             return queryset
         try:
-            year, month = (int(part) for part in self.value().split("-"))
+            year, month = (int(part) for part in value.split("-"))
             start = timezone.make_aware(datetime(year, month, 1))
         except ValueError:
             return queryset.none()
@@ -68,7 +70,8 @@ class JudgeFilter(admin.SimpleListFilter):
         return [(str(judge.pk), judge.get_username()) for judge in judges]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        return queryset.filter(judge_id=self.value()) if self.value() else queryset
+        value = self.value()
+        return queryset.filter(judge_id=int(value)) if value else queryset  # int(): what Django does
 
 
 class ParticipantFilter(admin.SimpleListFilter):
@@ -83,6 +86,5 @@ class ParticipantFilter(admin.SimpleListFilter):
         return [(str(p.pk), f"{p.name} ({p.edition.year})") for p in participants]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        return queryset.filter(participant_id=self.value()) if self.value() else queryset
-
-
+        value = self.value()
+        return queryset.filter(participant_id=value) if value else queryset

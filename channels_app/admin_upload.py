@@ -17,6 +17,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -28,10 +30,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import Source
+from award.admin_base import request_user
 from award.models import Edition
 from award.selectors import user_is_organiser
 from channels_app.bundle.format import WHOLE_ROW, BundleError, ImportSummary, Problem
 from channels_app.bundle.importer import import_contacts_content
+from channels_app.models import Contact
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ~50,000 contacts with every question column: ten years of the award
 UPLOAD_TIMEOUT = 60 * 60  # seconds a checked file waits for its confirmation
@@ -98,12 +102,12 @@ def counts(summary: ImportSummary) -> dict[str, int]:
 # The checked file, waiting for its confirmation ------------------------------------
 
 
-def _cache_key(user: Any, token: str) -> str:
+def _cache_key(user: User, token: str) -> str:
     # The user is part of the key: another user's token finds nothing.
     return f"{CACHE_PREFIX}:{user.pk}:{token}"
 
 
-def checked_file_keep(*, user: Any, edition: Edition, name: str, content: bytes, reason: str = "") -> str:
+def checked_file_keep(*, user: User, edition: Edition, name: str, content: bytes, reason: str = "") -> str:
     """Keep a checked file for an hour; return the token that names it."""
     token = secrets.token_urlsafe(32)
     cache.set(
@@ -121,7 +125,7 @@ def checked_file_keep(*, user: Any, edition: Edition, name: str, content: bytes,
     return token
 
 
-def checked_file_get(*, user: Any, token: str) -> dict[str, Any] | None:
+def checked_file_get(*, user: User, token: str) -> dict[str, Any] | None:
     """The user's checked file under this token, or None (expired, unknown, someone else's, or damaged)."""
     if not TOKEN.match(token):
         return None
@@ -133,20 +137,20 @@ def checked_file_get(*, user: Any, token: str) -> dict[str, Any] | None:
     return kept
 
 
-def checked_file_forget(*, user: Any, token: str) -> None:
+def checked_file_forget(*, user: User, token: str) -> None:
     cache.delete(_cache_key(user, token))
 
 
 # The page -----------------------------------------------------------------------
 
 
-def upload_path(model_admin: Any) -> URLPattern:
+def upload_path(model_admin: ModelAdmin[Contact]) -> URLPattern:
     """ContactAdmin.get_urls' route to the page: `admin:channels_app_contact_upload`, at contact/upload/."""
     view = model_admin.admin_site.admin_view(partial(upload_view, model_admin=model_admin))
     return path("upload/", view, name="channels_app_contact_upload")
 
 
-def upload_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
+def upload_view(request: HttpRequest, model_admin: ModelAdmin[Contact]) -> HttpResponse:
     """GET: the form. POST "check": the dry run's report. POST "token": the import of the checked file."""
     if not user_is_organiser(request.user):
         raise PermissionDenied
@@ -168,7 +172,7 @@ def upload_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         }
         try:
             summary = import_contacts_content(
-                edition=edition, content=content, user=request.user, source=Source.ADMIN, dry_run=True, reason=reason
+                edition=edition, content=content, user=request_user(request), source=Source.ADMIN, dry_run=True, reason=reason
             )
         except BundleError as error:
             context["problems"] = problem_rows(error)
@@ -178,15 +182,15 @@ def upload_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
             context["to_import"] = report["new"] + report["changed"]
             if context["to_import"]:
                 context["token"] = checked_file_keep(
-                    user=request.user, edition=edition, name=name, content=content, reason=reason
+                    user=request_user(request), edition=edition, name=name, content=content, reason=reason
                 )
         form = UploadForm(initial={"edition": edition})  # ready for the next file
     return _render(request, model_admin, form, context)
 
 
-def _confirm(request: HttpRequest, model_admin: Any) -> HttpResponse:
+def _confirm(request: HttpRequest, model_admin: ModelAdmin[Contact]) -> HttpResponse:
     token = request.POST["token"]
-    kept = checked_file_get(user=request.user, token=token)
+    kept = checked_file_get(user=request_user(request), token=token)
     edition = Edition.objects.filter(pk=kept["edition_id"]).first() if kept else None
     if kept is None or edition is None:
         messages.error(
@@ -196,11 +200,15 @@ def _confirm(request: HttpRequest, model_admin: Any) -> HttpResponse:
         form = UploadForm(initial={"edition": Edition.objects.order_by("-year").first()})
         return _render(request, model_admin, form, {}, status=400)
     # Whatever happens now, the check is used up: a changed database needs a new check.
-    checked_file_forget(user=request.user, token=token)
+    checked_file_forget(user=request_user(request), token=token)
     context = {"edition": edition, "file_name": kept["name"], "file_size": len(kept["content"]), "sha256": kept["sha256"]}
     try:
         summary = import_contacts_content(
-            edition=edition, content=kept["content"], user=request.user, source=Source.ADMIN, reason=kept.get("reason", "")
+            edition=edition,
+            content=kept["content"],
+            user=request_user(request),
+            source=Source.ADMIN,
+            reason=kept.get("reason", ""),
         )
     except BundleError as error:
         # The contacts changed since the check (e.g. a judge's edit, a final publication).
@@ -219,7 +227,7 @@ def _confirm(request: HttpRequest, model_admin: Any) -> HttpResponse:
 
 
 def _render(
-    request: HttpRequest, model_admin: Any, form: UploadForm, context: dict[str, Any], *, status: int = 200
+    request: HttpRequest, model_admin: ModelAdmin[Contact], form: UploadForm, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
     context = {
         **model_admin.admin_site.each_context(request),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from award.models import Channel, Edition
+from award.models import Channel, Edition, Participant
 from award.selectors import user_is_organiser
 from channels_app.models import Contact, ContactStatus, HandledBy, Question
 from channels_app.questionnaire import question_check
+from channels_app.rules import question_errors
 from channels_app.selectors import contact_answers, participants_for_contact
 from channels_app.services import ContactInput, ContactInvalid, contact_clean
 from scoring.rules import BOT_CHANNELS
@@ -84,8 +85,8 @@ class ContactForm(forms.ModelForm):
     # Set by ContactAdmin.get_form for the request at hand.
     edition: Edition
     channel: str
-    judge: Any
-    user: Any
+    judge: User
+    user: User
     status: str
     questionnaire: dict[str, list[Question]]
     locked: bool = False
@@ -95,11 +96,13 @@ class ContactForm(forms.ModelForm):
         self.questions = self.questionnaire.get(self.channel, [])
         # A judge cannot pick a participant they declared a conflict with (a contact logged before it keeps its own).
         judge = self.judge if self.instance.pk is None else None
-        self.fields["participant"].queryset = participants_for_contact(edition=self.edition, channel=self.channel, judge=judge)
+        participant_field = cast("forms.ModelChoiceField[Participant]", self.fields["participant"])  # the model's foreign key
+        participant_field.queryset = participants_for_contact(edition=self.edition, channel=self.channel, judge=judge)
         self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["answered"].initial = True
         if self.channel in BOT_CHANNELS:
-            self.fields["handled_by"].choices = [("", "---------"), *HandledBy.choices]
+            # The model field has choices: its form field is a ChoiceField.
+            cast(forms.ChoiceField, self.fields["handled_by"]).choices = [("", "---------"), *HandledBy.choices]
             self.fields["handled_by"].help_text = _(
                 "Who answered: an agent, a chatbot, or a chatbot that handed over to an agent."
             )
@@ -130,7 +133,8 @@ class ContactForm(forms.ModelForm):
         return list(grouped.items())
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             wait_seconds = parse_wait(cleaned.get("wait") or "")
         except ValueError:
@@ -180,8 +184,8 @@ class ContactForm(forms.ModelForm):
             "void_reason": None,
             "__all__": None,
         }
-        name = mapping.get(name, name)
-        return name if name in self.fields else None
+        field = mapping.get(name, name)
+        return field if field in self.fields else None
 
 
 class QuestionForm(forms.ModelForm):
@@ -192,6 +196,8 @@ class QuestionForm(forms.ModelForm):
         required=False,
         help_text=gettext_lazy("Shown when the change recomputes the scores of contacts already logged."),
     )
+    # Checked by question_errors alone (1 to 1000), not by the database column's own range, so the reason is one.
+    max_points = forms.IntegerField(label=gettext_lazy("maximum points"))
 
     class Meta:
         model = Question
@@ -200,7 +206,15 @@ class QuestionForm(forms.ModelForm):
     rescores = 0
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
+        # The limits the import applies too (docs/bundle-format.md); the key of a saved question is read only.
+        key = self.instance.key if self.instance.pk else cleaned.get("key")
+        values: dict[str, Any] = {"key": key, **{name: cleaned.get(name) for name in ("text", "area", "max_points")}}
+        if all(value is not None for value in values.values()):
+            for name, reasons in question_errors(**values).items():
+                for reason in reasons:
+                    self.add_error(name if name in self.fields else None, reason)
         if self.instance.pk is None or self.errors:
             return cleaned
         changed = {name for name in ("max_points", "counts") if cleaned.get(name) != getattr(self.instance, name)}
@@ -230,7 +244,8 @@ class ChannelChoiceForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not user_is_organiser(user):
-            self.fields["edition"].queryset = Edition.objects.filter(final_published_at__isnull=True).order_by("-year")
+            edition_field = cast("forms.ModelChoiceField[Edition]", self.fields["edition"])  # as declared above
+            edition_field.queryset = Edition.objects.filter(final_published_at__isnull=True).order_by("-year")
 
 
 class VoidForm(forms.Form):

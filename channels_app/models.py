@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.fields import ScoreField
 from award.models import Channel, Edition, Participant
+from channels_app.rules import MAX_REF
 from scoring.rules import BOT_CHANNELS
 
 
@@ -16,8 +17,6 @@ class HandledBy(models.TextChoices):
     AGENT = "agent", _("Agent")
     BOT = "bot", _("Chatbot")
     BOT_TO_AGENT = "bot_to_agent", _("Chatbot, then agent")
-
-
 
 
 class Question(models.Model):
@@ -63,7 +62,7 @@ class Contact(models.Model):
     """One anonymous test contact made by a judge, with its stored score."""
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("edition"))
-    ref = models.CharField(_("reference"), max_length=64, help_text=_("Unique within the edition."))
+    ref = models.CharField(_("reference"), max_length=MAX_REF, help_text=_("Unique within the edition."))
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("participant"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     judge = models.ForeignKey(

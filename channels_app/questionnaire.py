@@ -15,33 +15,9 @@ from audit.services import changes_between, history_record, history_record_many
 from award.models import Edition
 from award.services import edition_data_changed
 from channels_app.models import Answer, Contact, ContactStatus, Question
+from channels_app.rules import question_errors
 from channels_app.services import ContactInvalid
 from scoring import rules
-
-# docs/bundle-format.md: a question's limits (the import and the admin check with question_errors).
-MAX_KEY = 64
-MAX_TEXT = 500
-MAX_AREA = 200
-MAX_POINTS = 1000  # far above any questionnaire, far below the database's limit
-
-
-def question_errors(*, key: str, text: str, area: str, max_points: int) -> dict[str, list[str]]:
-    """Every field of a question that breaks a limit, {field: [reasons]} in the reader's language."""
-    errors: dict[str, list[str]] = {}
-    if not key:
-        errors["key"] = [_("required")]
-    elif len(key) > MAX_KEY:
-        errors["key"] = [_("at most %(n)s characters") % {"n": MAX_KEY}]
-    elif not key.isascii() or not all(c.isalnum() or c in "-_" for c in key):
-        errors["key"] = [_("%(key)s must be letters, digits, - or _") % {"key": repr(key)}]
-    for name, value, longest in (("text", text, MAX_TEXT), ("area", area, MAX_AREA)):
-        if not value.strip():
-            errors[name] = [_("required")]
-        elif len(value) > longest:
-            errors[name] = [_("at most %(n)s characters") % {"n": longest}]
-    if not 1 <= max_points <= MAX_POINTS:
-        errors["max_points"] = [_("must be between %(low)s and %(high)s") % {"low": 1, "high": MAX_POINTS}]
-    return errors
 
 
 def question_upsert(
@@ -66,9 +42,7 @@ def question_upsert(
         question = Question.objects.select_for_update().filter(edition=edition, channel=channel, key=key).first()
         if question is None:
             question = Question.objects.create(edition=edition, channel=channel, key=key, **values)
-            history_record(
-                subject=question, action=Action.CREATE, changes=changes_between({}, values), user=user, source=source
-            )
+            history_record(subject=question, action=Action.CREATE, changes=changes_between({}, values), user=user, source=source)
             return question, "created"
         changes = changes_between({name: getattr(question, name) for name in values}, values)
         if not changes:

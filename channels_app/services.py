@@ -24,12 +24,10 @@ from award.roles import JUDGES
 from award.selectors import user_is_organiser
 from award.services import Invalid, edition_data_changed
 from channels_app.models import Answer, Contact, ContactStatus, HandledBy, JudgeConflict, Question
+from channels_app.rules import MAX_COMMENT, MAX_WAIT_SECONDS
 from channels_app.selectors import contact_answers, edition_conflicts, edition_questionnaire
 from scoring import rules
 from scoring.rules import BOT_CHANNELS
-
-MAX_WAIT_SECONDS = 30 * 24 * 3600  # a month: anything longer is a typing error
-MAX_COMMENT = 10_000
 
 
 class ContactInvalid(Invalid):

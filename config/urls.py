@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("Customer Service Award: administration")
 admin.site.site_title = _("Customer Service Award")
 admin.site.index_title = _("The award's workplace")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("publications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.db.models import BigIntegerField, Count, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
@@ -38,9 +39,9 @@ def _units(expression: str, **extra: Any) -> Cast:
 # Memberships ------------------------------------------------------------------
 
 
-def member_participants(*, user: Any) -> list[Participant]:
+def member_participants(*, user: User | AnonymousUser) -> list[Participant]:
     """The participants whose dashboard this user may read, newest edition first."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # not signed in
         return []
     return list(
         Participant.objects.filter(memberships__user=user)
@@ -50,9 +51,9 @@ def member_participants(*, user: Any) -> list[Participant]:
     )
 
 
-def member_participant(*, user: Any, year: int, participant_id: int) -> Participant | None:
+def member_participant(*, user: User | AnonymousUser, year: int, participant_id: int) -> Participant | None:
     """The participant if this user is a member of it in that year; None for anyone else's (the view answers 404)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # not signed in
         return None
     return (
         Participant.objects.filter(pk=participant_id, edition__year=year, memberships__user=user)
@@ -170,7 +171,7 @@ class Dashboard:
     overall: Decimal | None = None
     overall_contacts: int = 0
     qualified: bool = False
-    final_published_at: Any = None
+    final_published_at: datetime | None = None
     edition_rank: PublishedRank | None = None
     class_rank: PublishedRank | None = None
 

@@ -19,7 +19,7 @@ searching for a lucky seed, the generator builds that result on purpose:
    that would tell a different story is never written.
 
 Nothing depends on the clock, on hash order or on global random state, so two
-runs write byte-identical files. No Django here: only the pure scoring modules.
+runs write byte-identical files. No Django here: only the pure scoring modules and the bundle's format.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from scoring import rules
+from channels_app.bundle.format import CONTACT_COLUMNS, CONTACTS_FILE, EDITION_FILE, PARTICIPANT_COLUMNS, PARTICIPANTS_FILE
 from publications.payload import interim_payload
+from scoring import rules
 from scoring.results import ChannelTally, EditionResults, Entrant, compute_results
 
 # --------------------------------------------------------------------------- the edition
@@ -965,26 +966,12 @@ def edition_json() -> str:
 
 
 def participant_rows(bundle: Bundle) -> list[list[str]]:
-    return [["name", "class", "channels"]] + [[c.name, c.class_name, "|".join(c.channels)] for c in bundle.companies]
-
-
-FIXED_COLUMNS = (
-    "ref",
-    "participant",
-    "channel",
-    "judge",
-    "happened_at",
-    "answered",
-    "wait_seconds",
-    "handled_by",
-    "voided",
-    "comment",
-)
+    return [list(PARTICIPANT_COLUMNS)] + [[c.name, c.class_name, "|".join(c.channels)] for c in bundle.companies]
 
 
 def contact_rows(bundle: Bundle) -> list[list[str]]:
     question_columns = [(channel, question) for channel in CHANNELS for question in QUESTIONNAIRES[channel]]
-    rows = [[*FIXED_COLUMNS, *(f"{channel}.{question.key}" for channel, question in question_columns)]]
+    rows = [[*CONTACT_COLUMNS, *(f"{channel}.{question.key}" for channel, question in question_columns)]]
     for contact in bundle.contacts:
         cells = [
             contact.ref,
@@ -1016,9 +1003,9 @@ def generate_bundle(path: Path) -> None:
     bundle = build_bundle()  # built and checked before anything is written
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    (path / "edition.json").write_text(edition_json(), encoding="utf-8", newline="")
-    write_csv(path / "participants.csv", participant_rows(bundle))
-    write_csv(path / "contacts.csv", contact_rows(bundle))
+    (path / EDITION_FILE).write_text(edition_json(), encoding="utf-8", newline="")
+    write_csv(path / PARTICIPANTS_FILE, participant_rows(bundle))
+    write_csv(path / CONTACTS_FILE, contact_rows(bundle))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

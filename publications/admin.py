@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
-from award.admin_base import OrganiserOnlyMixin, ReadOnlyAdmin, edition_page_context, require_organiser
+from award.admin_base import OrganiserOnlyMixin, ReadOnlyAdmin, edition_page_context, request_user, require_organiser
 from award.models import Channel, Edition
 from publications.forms import PublishForm
 from publications.models import Publication, PublicationKind
@@ -128,7 +128,7 @@ def publish_confirm_view(request: HttpRequest, *, edition: Edition, kind: str) -
             kind=kind,
             fingerprint=form.cleaned_data["fingerprint"],
             latest_id=form.cleaned_data["latest"],
-            user=request.user,
+            user=request_user(request),
             correct_latest=form.cleaned_data["correct_latest"],
             correction_reason=form.cleaned_data["correction_reason"],
         )

@@ -19,7 +19,8 @@ class PublishForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("correct_latest"):
             if not cleaned.get("latest"):
                 self.add_error("correct_latest", _("There is no earlier publication of this kind to correct."))

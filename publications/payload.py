@@ -17,7 +17,7 @@ def _by_name(names: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda name: (rules.name_key(name), name))
 
 
-def _ranked(entries: Iterable[tuple[int, Entrant, Decimal]]) -> list[tuple[int, Entrant, Decimal]]:
+def _ranked(entries: Iterable[tuple[int, Entrant, Decimal | None]]) -> list[tuple[int, Entrant, Decimal | None]]:
     """results-api.md: by rank, then by name."""
     return sorted(entries, key=lambda entry: (entry[0], rules.name_key(entry[1].name), entry[1].name))
 

@@ -8,7 +8,7 @@ caches it by digest, since a publication never changes.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.cache import cache
 from django.db import models
@@ -16,6 +16,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from award.models import Edition
 from publications.models import Publication, PublicationKind, PublicationQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 _UNREAD = ("inputs", "supersedes__payload", "supersedes__inputs")
 
@@ -48,7 +51,14 @@ def edition_publications(*, year: int) -> list[Publication]:
     return list(_publications().filter(edition__year=year).order_by("published_at", "pk"))
 
 
-def published_editions() -> QuerySet[Edition]:
+class PublishedKinds(TypedDict):
+    """What published_editions annotates each edition with."""
+
+    has_interim: bool
+    has_final: bool
+
+
+def published_editions() -> QuerySet[WithAnnotations[Edition, PublishedKinds]]:
     """Editions with at least one publication, newest year first, flagged per kind (has_interim, has_final)."""
     of_kind = {kind: Publication.objects.filter(edition=OuterRef("pk"), kind=kind) for kind in PublicationKind.values}
     return (

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scoring.tasks import rescore_edition
+
+if TYPE_CHECKING:
+    from celery.contrib.django.task import DjangoTask
 
 
 def rescore_when_committed(*, edition_id: int, **kwargs: Any) -> None:
@@ -13,4 +16,5 @@ def rescore_when_committed(*, edition_id: int, **kwargs: Any) -> None:
     Celery's delay_on_commit drops it with a rollback; the many tasks of one burst of
     writes are coalesced by edition_rescore's data-version check.
     """
-    rescore_edition.delay_on_commit(edition_id)
+    # Celery's Django fixup makes DjangoTask every task's base class; the stubs' shared_task says Task.
+    cast("DjangoTask[[int], int]", rescore_edition).delay_on_commit(edition_id)

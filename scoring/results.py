@@ -128,8 +128,10 @@ def compute_results(
     class_ranks: dict[int, int] = {}
     for class_name in results.classes:
         class_ranks |= _ranks({i: s for i, s in qualified.items() if results.entrants[i].class_name == class_name})
-    for entrant_id, score in overall_scores.items():
-        results.overall[entrant_id] = OverallResult(entrant_id, score, class_ranks.get(entrant_id), edition_ranks.get(entrant_id))
+    for entrant_id, overall_score in overall_scores.items():
+        results.overall[entrant_id] = OverallResult(
+            entrant_id, overall_score, class_ranks.get(entrant_id), edition_ranks.get(entrant_id)
+        )
     return results
 
 
@@ -143,4 +145,6 @@ def _with(result: ChannelResult, *, rank: int) -> ChannelResult:
 
 def field_average(results: EditionResults, channel: str) -> Decimal | None:
     """scoring.md §5: everyone with at least one counted contact in the channel, qualified or not."""
-    return rules.field_average([r.score.total for r in results.in_channel(channel) if r.score.contacts > 0])
+    return rules.field_average(
+        [r.score.total for r in results.in_channel(channel) if r.score.contacts > 0 and r.score.total is not None]
+    )

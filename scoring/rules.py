@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.utils.formats import number_format  # localisation only: no ORM here
 
@@ -25,6 +26,8 @@ BOT_HANDLERS = frozenset({"bot", "bot_to_agent"})
 UNITS = 10_000  # ten-thousandths of a percentage point: 4 decimals
 FOUR_PLACES = Decimal("0.0001")
 ONE_PLACE = Decimal("0.1")
+
+_Key = TypeVar("_Key", bound=Hashable)
 
 
 class NoCountedAnswer(ValueError):
@@ -143,7 +146,7 @@ def overall_score(channels: Mapping[str, Sequence[ContactValue]], *, offered: It
     return OverallScore(contacts=len(scores), overall=mean(scores), qualified=qualified)
 
 
-def competition_ranks(scores: Mapping[Hashable, Decimal]) -> dict[Hashable, int]:
+def competition_ranks(scores: Mapping[_Key, Decimal]) -> dict[_Key, int]:
     """scoring.md §4: standard competition ranking, highest score first (1, 2, 2, 4)."""
     ordered = sorted(scores.values(), reverse=True)
     first_position: dict[Decimal, int] = {}

@@ -75,10 +75,12 @@ def edition_results(*, edition: Edition) -> EditionResults:
         results.channels[(standing.participant_id, standing.channel)] = ChannelResult(
             standing.participant_id, standing.channel, score, standing.rank
         )
-    for standing in OverallStanding.objects.filter(edition=edition):
-        score = rules.OverallScore(contacts=standing.contacts, overall=standing.overall, qualified=standing.qualified)
-        results.overall[standing.participant_id] = OverallResult(
-            standing.participant_id, score, standing.class_rank, standing.edition_rank
+    for overall_standing in OverallStanding.objects.filter(edition=edition):
+        overall_score = rules.OverallScore(
+            contacts=overall_standing.contacts, overall=overall_standing.overall, qualified=overall_standing.qualified
+        )
+        results.overall[overall_standing.participant_id] = OverallResult(
+            overall_standing.participant_id, overall_score, overall_standing.class_rank, overall_standing.edition_rank
         )
     return results
 

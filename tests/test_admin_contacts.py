@@ -252,7 +252,7 @@ def test_after_the_final_publication_contacts_are_locked(judge1: Any, organiser:
     assert mine.ref in page.content.decode() and 'name="_submit"' not in page.content.decode()
     refused = judge.post(url, phone_form(mini))
     assert (refused.status_code, refused["Location"]) == (302, url)
-    assert closed in [str(m) for m in judge.get(url).context["messages"]][0]
+    assert closed in next(str(m) for m in judge.get(url).context["messages"])
     assert Contact.objects.get(pk=mine.pk).comment == mine.comment
 
     without_reason = client_for(organiser).post(url, phone_form(mini))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from award.accounts.services import membership_check, user_role_check
@@ -21,7 +22,8 @@ class MembershipForm(InvalidErrorsMixin, forms.ModelForm):
         fields = ["user", "participant"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         member, participant = cleaned.get("user"), cleaned.get("participant")
         if member is not None and participant is not None:
             try:
@@ -53,7 +55,7 @@ class OrganiserUserChangeForm(InvalidErrorsMixin, UserChangeForm):
     """What an organiser who is not a superuser may change of an account: no superuser flag, groups or permissions."""
 
     role = role_field()
-    request_user: Any = None  # set on the class the admin makes for each request
+    request_user: User | None = None  # set on the class the admin makes for each request
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,7 +63,8 @@ class OrganiserUserChangeForm(InvalidErrorsMixin, UserChangeForm):
             self.fields["role"].initial = user_role(self.instance)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role")
         if role and "role" in self.changed_data:
             try:

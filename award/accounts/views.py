@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import User
+from django.http import HttpRequest
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -33,11 +35,11 @@ class CompanyPasswordResetForm(PasswordResetForm):
       expired invitation link is not a dead end.
     """
 
-    def get_users(self, email: str) -> Iterator[Any]:
+    def get_users(self, email: str) -> Iterator[User]:
         return (user for user in super().get_users(email) if not (user.is_staff or user.is_superuser))
 
-    def save(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
-        super().save(*args, request=request, **kwargs)
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        super().save(*args, **{**kwargs, "request": request})
         for membership in self._invitable(self.cleaned_data["email"]):
             site_url = request.build_absolute_uri("/") if request is not None else ""
             membership_invite(membership=membership, site_url=site_url, source=Source.SITE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -12,12 +13,13 @@ from django.core.exceptions import ValidationError
 from award.models import Channel, Edition, Participant
 from award.roles import JUDGES
 from channels_app.bundle.files import Row, csv_rows, header_problems
-from channels_app.bundle.format import CONTACT_COLUMNS, CONTACTS_FILE, IMPORT_VOID_REASON, MAX_REF, Problem, problems_of
+from channels_app.bundle.format import CONTACT_COLUMNS, CONTACTS_FILE, IMPORT_VOID_REASON, Problem, problems_of
 from channels_app.models import Contact, ContactStatus, Question
+from channels_app.rules import MAX_REF
 from channels_app.selectors import edition_conflicts, edition_questionnaire
 from channels_app.services import ContactInput, ContactInvalid, contact_clean
 
-MAX_USERNAME = User._meta.get_field("username").max_length
+MAX_USERNAME = cast(int, User._meta.get_field("username").max_length)  # a CharField: it has a max_length
 
 
 @dataclass

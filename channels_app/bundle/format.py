@@ -1,12 +1,13 @@
-"""The bundle's files and columns, and the values that travel through an import: Problem, BundleError, ImportSummary."""
+"""The bundle's files and columns, and the values that travel through an import: Problem, BundleError, ImportSummary.
+
+Plain Python (no Django), so that the demo generator writes the same columns.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from channels_app.models import Contact
 
 EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE = "edition.json", "participants.csv", "contacts.csv"
 BUNDLE_FILES = (EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE)
@@ -25,7 +26,6 @@ CONTACT_COLUMNS = (
     "comment",
 )
 IMPORT_VOID_REASON = "voided in the imported file"
-MAX_REF = Contact._meta.get_field("ref").max_length
 WHOLE_ROW = "(row)"  # the column of a problem with a whole row
 
 

@@ -23,7 +23,7 @@ from channels_app.bundle.format import (
     Problem,
     problems_of,
 )
-from channels_app.questionnaire import question_errors
+from channels_app.rules import question_errors
 
 # edition.json ------------------------------------------------------------
 
@@ -145,6 +145,7 @@ def _parse_questions(raw_questions: Any, problems: list[Problem]) -> dict[str, l
                 continue
             problems += [Problem(None, f"{label}.{key}", "unknown field") for key in item if key not in QUESTION_FIELDS]
             values: dict[str, Any] = {}
+            key: str | None  # a field's name in this loop, the question's own key after it
             for key, kind in (("key", str), ("text", str), ("area", str), ("max_points", int)):
                 value = item.get(key)
                 if value is None or not isinstance(value, kind) or (kind is int and isinstance(value, bool)):

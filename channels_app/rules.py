@@ -1,0 +1,37 @@
+"""The limits of a contact and a question (docs/bundle-format.md), as plain values and one pure check.
+
+The models, the services, the admin's forms and the bundle import all use these. Plain Python, so the
+bundle's format (and the demo generator) can import them without Django set up.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+MAX_REF = 64  # a contact's reference
+MAX_WAIT_SECONDS = 30 * 24 * 3600  # a month: anything longer is a typing error
+MAX_COMMENT = 10_000
+# A question's limits (the import and the admin check with question_errors).
+MAX_KEY = 64
+MAX_TEXT = 500
+MAX_AREA = 200
+MAX_POINTS = 1000  # far above any questionnaire, far below the database's limit
+
+
+def question_errors(*, key: str, text: str, area: str, max_points: int) -> dict[str, list[str]]:
+    """Every field of a question that breaks a limit, {field: [reasons]} in the reader's language."""
+    errors: dict[str, list[str]] = {}
+    if not key:
+        errors["key"] = [_("required")]
+    elif len(key) > MAX_KEY:
+        errors["key"] = [_("at most %(n)s characters") % {"n": MAX_KEY}]
+    elif not key.isascii() or not all(c.isalnum() or c in "-_" for c in key):
+        errors["key"] = [_("%(key)s must be letters, digits, - or _") % {"key": repr(key)}]
+    for name, value, longest in (("text", text, MAX_TEXT), ("area", area, MAX_AREA)):
+        if not value.strip():
+            errors[name] = [_("required")]
+        elif len(value) > longest:
+            errors[name] = [_("at most %(n)s characters") % {"n": longest}]
+    if not 1 <= max_points <= MAX_POINTS:
+        errors["max_points"] = [_("must be between %(low)s and %(high)s") % {"low": 1, "high": MAX_POINTS}]
+    return errors
