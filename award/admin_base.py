@@ -122,8 +122,6 @@ class ServiceAdmin(RefusalAsMessageMixin, HistoryMixin, admin.ModelAdmin):
         obj._state.adding = False
 
 
-
-
 def edition_page_context(request: HttpRequest, *, edition: Edition, title: str) -> dict[str, Any]:
     """The context of an organiser's page about one edition (overview, publishing), under the edition's breadcrumbs."""
     return {

@@ -36,7 +36,5 @@ def edition_errors(
     if ends_on < starts_on:
         errors["ends_on"] = [_("must not be before the start (%(start)s)") % {"start": starts_on.isoformat()}]
     if not 1 <= min_contacts_per_channel <= MAX_MIN_CONTACTS:
-        errors["min_contacts_per_channel"] = [
-            _("must be between %(low)s and %(high)s") % {"low": 1, "high": MAX_MIN_CONTACTS}
-        ]
+        errors["min_contacts_per_channel"] = [_("must be between %(low)s and %(high)s") % {"low": 1, "high": MAX_MIN_CONTACTS}]
     return errors

@@ -53,9 +53,7 @@ def edition_check(
             .count()
         )
         if outside:
-            errors["starts_on"] = [
-                _("%(n)s counted contacts would fall outside the new dates: void them first") % {"n": outside}
-            ]
+            errors["starts_on"] = [_("%(n)s counted contacts would fall outside the new dates: void them first") % {"n": outside}]
     if errors:
         raise Invalid(errors)
 
@@ -95,9 +93,7 @@ def edition_upsert(
             values["publish_rankings"] = publish_rankings
         if edition is None:
             edition = Edition.objects.create(year=year, **values)
-            history_record(
-                subject=edition, action=Action.CREATE, changes=changes_between({}, values), user=user, source=source
-            )
+            history_record(subject=edition, action=Action.CREATE, changes=changes_between({}, values), user=user, source=source)
             edition_data_changed(edition_id=edition.pk)
             return edition, True
         changes = changes_between({k: getattr(edition, k) for k in values}, values)
@@ -117,9 +113,7 @@ def class_ensure(*, edition: Edition, name: str, user: User | None = None, sourc
     if award_class is not None:
         return award_class, False
     award_class = AwardClass.objects.create(edition=edition, name=name, slug=_unique_slug(edition, name))
-    history_record(
-        subject=award_class, action=Action.CREATE, changes={"name": [None, name]}, user=user, source=source
-    )
+    history_record(subject=award_class, action=Action.CREATE, changes={"name": [None, name]}, user=user, source=source)
     return award_class, True
 
 
@@ -155,9 +149,7 @@ def class_rename(*, award_class: AwardClass, name: str, user: User | None = None
         class_check(edition=award_class.edition, name=name, award_class=award_class)
         old, award_class.name = award_class.name, name
         award_class.save(update_fields=["name"])
-        history_record(
-            subject=award_class, action=Action.UPDATE, changes={"name": [old, name]}, user=user, source=source
-        )
+        history_record(subject=award_class, action=Action.UPDATE, changes={"name": [old, name]}, user=user, source=source)
         return award_class
 
 
@@ -250,9 +242,7 @@ def participant_rename(*, participant: Participant, name: str, user: User | None
             raise Invalid({"name": errors})
         old, participant.name = participant.name, name
         participant.save(update_fields=["name"])
-        history_record(
-            subject=participant, action=Action.UPDATE, changes={"name": [old, name]}, user=user, source=source
-        )
+        history_record(subject=participant, action=Action.UPDATE, changes={"name": [old, name]}, user=user, source=source)
         return participant
 
 
@@ -273,7 +263,6 @@ def class_remove(*, award_class: AwardClass, user: User | None = None, source: S
     with transaction.atomic():
         history_record(subject=award_class, action=Action.DELETE, user=user, source=source)
         award_class.delete()
-
 
 
 def edition_data_changed(*, edition_id: int) -> None:

@@ -7,9 +7,10 @@ Every write goes through channels_app.services, the same as the import.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.admin import HistoryMixin
 from audit.models import Source
-from award.admin_base import ReadOnlyMixin, is_organiser
+from award.admin_base import ReadOnlyMixin, is_organiser, request_user
 from award.models import Channel, Edition, Participant
 from award.roles import JUDGES
 from award.selectors import current_edition
@@ -43,6 +44,9 @@ from channels_app.services import (
     contacts_locked_for,
 )
 from scoring.rules import score_text
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
 
 
 @admin.register(Question)
@@ -79,7 +83,7 @@ class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
             max_points=obj.max_points,
             counts=obj.counts,
             position=obj.position,
-            user=request.user,
+            user=request_user(request),
             source=Source.ADMIN,
         )
         obj.pk = question.pk
@@ -91,23 +95,24 @@ class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: Question) -> None:
-        question_remove(question=obj, user=request.user, source=Source.ADMIN)
+        question_remove(question=obj, user=request_user(request), source=Source.ADMIN)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
         for question in queryset:
-            question_remove(question=question, user=request.user, source=Source.ADMIN)
+            question_remove(question=question, user=request_user(request), source=Source.ADMIN)
 
-    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+    def log_addition(self, request: HttpRequest, obj: Question, message: Any) -> Any:
         return None  # question_upsert keeps the history
 
-    log_change = log_deletion = log_addition
+    # Django passes the third argument by position: log_deletion's is named object_repr.
+    log_change = log_deletion = log_addition  # type: ignore[assignment]
 
 
 class AnswerInline(ReadOnlyMixin, admin.TabularInline):
     model = Answer
     extra = 0
     fields = ["question", "points"]
-    readonly_fields = fields
+    readonly_fields = ["question", "points"]  # the same list: the stubs type the two differently
 
 
 @admin.register(Contact)
@@ -145,7 +150,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
         contacts = super().get_queryset(request)
         # DESIGN.md: a judge never sees another judge's contacts.
-        return contacts if is_organiser(request) else contacts.filter(judge=request.user)
+        return contacts if is_organiser(request) else contacts.filter(judge=request_user(request))
 
     def _own_or_organiser(self, request: HttpRequest, obj: Contact | None) -> bool:
         return obj is None or is_organiser(request) or obj.judge_id == request.user.pk
@@ -156,7 +161,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
         if not (self._own_or_organiser(request, obj) and super().has_change_permission(request, obj)):
             return False
-        return obj is None or not contacts_locked_for(edition=obj.edition, user=request.user)
+        return obj is None or not contacts_locked_for(edition=obj.edition, user=request_user(request))
 
     def has_delete_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
         return False  # submitted contacts are voided, never deleted
@@ -182,17 +187,19 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Contact | None = None, change: bool = False, **kwargs: Any) -> Any:
         edition, channel = self._edition_and_channel(request, obj)
-        status = next((status for button, status in STATUS_BUTTONS.items() if button in request.POST), None)
+        status: str | None = next((status for button, status in STATUS_BUTTONS.items() if button in request.POST), None)
         if status is None:
             status = obj.status if obj is not None else ContactStatus.SUBMITTED
+        # add_view and change_view come here only with both (add_view asks for them first).
+        assert edition is not None and channel is not None
         autocomplete_url = (
-            reverse("admin:channels_app_contact_participants") + "?" + urlencode({"edition": edition.pk, "channel": channel})
+            reverse("admin:channels_app_contact_participants") + "?" + urlencode({"edition": str(edition.pk), "channel": channel})
         )
         attributes = {
             "edition": edition,
             "channel": channel,
-            "judge": obj.judge if obj is not None else request.user,
-            "user": request.user,
+            "judge": obj.judge if obj is not None else request_user(request),
+            "user": request_user(request),
             "status": status,
             "questionnaire": edition_questionnaire(edition=edition),
             # After the final publication organisers change and add contacts with a reason.
@@ -205,7 +212,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         return form
 
     def get_fieldsets(self, request: HttpRequest, obj: Contact | None = None) -> list[Any]:
-        instance_form = self._get_form_for_get_fields(request, obj)()
+        instance_form = self._get_form_for_get_fields(request, obj)()  # type: ignore[attr-defined]  # private, not in the stubs
         main = ["participant", "happened_at", "answered", "wait"]
         if "handled_by" in instance_form.fields:
             main.append("handled_by")
@@ -218,7 +225,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         edition, channel = self._edition_and_channel(request, None)
         if edition is None or channel is None:
             return self._choose_channel(request)
-        if contacts_locked_for(edition=edition, user=request.user):
+        if contacts_locked_for(edition=edition, user=request_user(request)):
             messages.error(request, closed_message(edition))
             return self._choose_channel(request)
         if channel not in edition_questionnaire(edition=edition):
@@ -234,7 +241,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         contact = self.get_object(request, object_id)
-        locked = contact is not None and contacts_locked_for(edition=contact.edition, user=request.user)
+        locked = contact is not None and contacts_locked_for(edition=contact.edition, user=request_user(request))
         if contact is not None and locked and self.has_view_permission(request, contact):
             return self._closed_view(request, contact)
         context = dict(extra_context or {})
@@ -281,7 +288,9 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         # Submitted by GET to this same page, which then shows the channel's questionnaire.
-        form = ChannelChoiceForm(user=request.user, initial={"edition": current_edition(), "channel": request.GET.get("channel")})
+        form = ChannelChoiceForm(
+            user=request_user(request), initial={"edition": current_edition(), "channel": request.GET.get("channel")}
+        )
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Log a contact")}
         return TemplateResponse(request, "admin/channels_app/contact/choose_channel.html", context)
 
@@ -290,7 +299,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             edition=form.edition,
             data=form.contact_input,
             ref=obj.ref if change else "",
-            user=request.user,
+            user=request_user(request),
             source=Source.ADMIN,
             reason=form.cleaned_data.get("reason", ""),
         )
@@ -311,17 +320,21 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     def response_add(self, request: HttpRequest, obj: Contact, post_url_continue: str | None = None) -> HttpResponse:
         self._saved_message(request, obj)
         if "_submit_another" in request.POST:
-            return HttpResponseRedirect(f"{request.path}?{urlencode({'edition': obj.edition_id, 'channel': obj.channel})}")
+            return HttpResponseRedirect(f"{request.path}?{urlencode({'edition': str(obj.edition_id), 'channel': obj.channel})}")
         return HttpResponseRedirect(reverse("admin:channels_app_contact_change", args=[obj.pk]))
 
     def response_change(self, request: HttpRequest, obj: Contact) -> HttpResponse:
         self._saved_message(request, obj)
         if "_submit_another" in request.POST:
-            url = reverse("admin:channels_app_contact_add") + "?" + urlencode({"edition": obj.edition_id, "channel": obj.channel})
+            url = (
+                reverse("admin:channels_app_contact_add")
+                + "?"
+                + urlencode({"edition": str(obj.edition_id), "channel": obj.channel})
+            )
             return HttpResponseRedirect(url)
         return HttpResponseRedirect(reverse("admin:channels_app_contact_change", args=[obj.pk]))
 
-    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+    def log_addition(self, request: HttpRequest, obj: Contact, message: Any) -> Any:
         return None  # the contact's history (ChangeRecord) already says it
 
     log_change = log_addition
@@ -342,7 +355,9 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         edition = Edition.objects.filter(pk=request.GET.get("edition") or 0).first()
         if edition is None:
             return JsonResponse({"results": [], "pagination": {"more": False}})
-        participants = participants_for_contact(edition=edition, channel=request.GET.get("channel", ""), judge=request.user)
+        participants = participants_for_contact(
+            edition=edition, channel=request.GET.get("channel", ""), judge=request_user(request)
+        )
         term = request.GET.get("term", "").strip()
         if term:
             participants = participants.filter(name__icontains=term)
@@ -370,7 +385,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         edition = current_edition()
         if edition is None:
             return None
-        own = Contact.objects.filter(edition=edition, judge=request.user)
+        own = Contact.objects.filter(edition=edition, judge=request_user(request))
         week_start = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
         submitted = Q(status=ContactStatus.SUBMITTED, voided=False)
         totals = own.aggregate(
@@ -394,7 +409,9 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             voided, refused = 0, []
             for contact in contacts.select_related("edition"):
                 try:
-                    contact_void(contact=contact, reason=form.cleaned_data["reason"], user=request.user, source=Source.ADMIN)
+                    contact_void(
+                        contact=contact, reason=form.cleaned_data["reason"], user=request_user(request), source=Source.ADMIN
+                    )
                     voided += 1
                 except ContactInvalid as invalid:
                     refused.append(f"{contact.ref}: {' '.join(str(r) for rs in invalid.errors.values() for r in rs)}")
@@ -408,7 +425,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             "contacts": contacts.select_related("participant"),
             "form": form,
             "title": _("Void contacts"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/channels_app/contact/void.html", context)
 
@@ -421,13 +438,13 @@ class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
     list_select_related = ["judge", "participant", "participant__edition"]
     list_filter = ["participant__edition"]
     search_fields = ["participant__name", "judge__username"]
-    autocomplete_fields: list[str] = []
+    autocomplete_fields: ClassVar[list[str]] = []
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JudgeConflict]:
         conflicts = super().get_queryset(request)
-        return conflicts if is_organiser(request) else conflicts.filter(judge=request.user)
+        return conflicts if is_organiser(request) else conflicts.filter(judge=request_user(request))
 
-    def get_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> _FieldGroups:
         return ["judge", "participant", "reason"] if is_organiser(request) else ["participant", "reason"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> list[str]:
@@ -447,15 +464,15 @@ class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
         return is_organiser(request) and super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: JudgeConflict, form: Any, change: bool) -> None:
-        judge = obj.judge if is_organiser(request) else request.user
+        judge = obj.judge if is_organiser(request) else request_user(request)
         conflict = conflict_declare(
-            judge=judge, participant=obj.participant, reason=obj.reason, user=request.user, source=Source.ADMIN
+            judge=judge, participant=obj.participant, reason=obj.reason, user=request_user(request), source=Source.ADMIN
         )
         obj.pk, obj.judge = conflict.pk, judge
 
     def delete_model(self, request: HttpRequest, obj: JudgeConflict) -> None:
-        conflict_withdraw(conflict=obj, user=request.user, source=Source.ADMIN)
+        conflict_withdraw(conflict=obj, user=request_user(request), source=Source.ADMIN)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[JudgeConflict]) -> None:
         for conflict in queryset:
-            conflict_withdraw(conflict=conflict, user=request.user, source=Source.ADMIN)
+            conflict_withdraw(conflict=conflict, user=request_user(request), source=Source.ADMIN)

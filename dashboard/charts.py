@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from scoring.rules import score_text
+
 WIDTH, HEIGHT = 640, 320
 # Margins: the y axis labels, the legend, the month and count labels. Room enough for the labels
 # at twice their size, as dashboard.css draws them on a narrow screen where the chart is scaled down.
@@ -55,7 +57,7 @@ def month_chart(
     bar_width = min(MAX_BAR, slot * 0.6)
     with_year = len({bar.month.year for bar in bars}) > 1
     description = "; ".join(
-        f"{_month_label(bar.month, with_year=True)}: {number_format(bar.value, 1) if bar.value is not None else '-'}"
+        f"{_month_label(bar.month, with_year=True)}: {score_text(bar.value)}"
         for bar in bars
     )
 
@@ -92,7 +94,7 @@ def month_chart(
                 round(_y(0) - top, 1),
                 round(middle, 1),
                 round(top - 6, 1),
-                number_format(bar.value, 1),
+                score_text(bar.value),
                 month,
             )
         )
@@ -110,7 +112,7 @@ def month_chart(
             WIDTH - RIGHT - 28,
             WIDTH - RIGHT,
             WIDTH - RIGHT - 34,
-            f"{reference_label}: {number_format(reference, 1)}",
+            f"{reference_label}: {score_text(reference)}",
         )
     empty = ""
     if not bars:

@@ -52,7 +52,6 @@ def wait_text(seconds: int | None) -> str:
     return _("%(seconds)s s") % {"seconds": seconds}
 
 
-
 def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> list[ContactLine]:
     """Every counted contact, oldest first, with each question of its channel and the points given (N/A where none).
 

@@ -91,9 +91,7 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
 @never_cache
 @login_required
 def participant(request: HttpRequest, year: int, participant_id: int) -> HttpResponse:
-    return _render_dashboard(
-        request, _participant_or_404(request, year, participant_id), template="dashboard/dashboard.html"
-    )
+    return _render_dashboard(request, _participant_or_404(request, year, participant_id), template="dashboard/dashboard.html")
 
 
 @never_cache

@@ -196,4 +196,3 @@ def publication_verify(*, publication: Publication) -> VerifyReport:
         recomputed_digest=digest_of(canonical_json(build(frozen, published_at=publication.published_at))),
         current_digest=digest_of(canonical_json(build(current, published_at=publication.published_at))),
     )
-
