@@ -1,25 +1,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import factory
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from award.models import AwardClass, Edition, Participant, ParticipantChannel
 from channels_app.models import Question
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("secret-password")
 
 
-class EditionFactory(factory.django.DjangoModelFactory):
+class EditionFactory(factory.django.DjangoModelFactory[Edition]):
     class Meta:
         model = Edition
 
@@ -30,7 +30,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
     min_contacts_per_channel = 3
 
 
-class AwardClassFactory(factory.django.DjangoModelFactory):
+class AwardClassFactory(factory.django.DjangoModelFactory[AwardClass]):
     class Meta:
         model = AwardClass
 
@@ -38,7 +38,7 @@ class AwardClassFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Class {n}")
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     class Meta:
         model = Participant
         skip_postgeneration_save = True
@@ -49,11 +49,12 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def channels(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        participant = cast(Participant, self)  # a post_generation hook is called with the object made
         for channel in extracted if extracted is not None else ["phone"]:
-            ParticipantChannel.objects.create(participant=self, channel=channel)
+            ParticipantChannel.objects.create(participant=participant, channel=channel)
 
 
-class QuestionFactory(factory.django.DjangoModelFactory):
+class QuestionFactory(factory.django.DjangoModelFactory[Question]):
     class Meta:
         model = Question
 

@@ -38,7 +38,7 @@ def bundle_problems(**changes: Any) -> list[Problem]:
 
 
 def service_errors(**changes: Any) -> dict[str, list[str]]:
-    values = {"year": 2031, "name": "Award 2031", "starts_on": date(2031, 1, 15), "ends_on": date(2031, 4, 12)}
+    values: dict[str, Any] = {"year": 2031, "name": "Award 2031", "starts_on": date(2031, 1, 15), "ends_on": date(2031, 4, 12)}
     values |= {"min_contacts_per_channel": 3} | changes
     with pytest.raises(Invalid) as raised:
         edition_check(**values)
@@ -67,7 +67,7 @@ def test_dates_in_the_wrong_order_are_refused_alike() -> None:
 
 
 def test_a_class_name_is_refused_alike(db: None) -> None:
-    edition = EditionFactory(year=2031)
+    edition = EditionFactory.create(year=2031)
     with pytest.raises(Invalid) as raised:
         class_check(edition=edition, name="x" * 201)
     assert raised.value.errors == {"name": ["at most 200 characters"]}
@@ -75,7 +75,7 @@ def test_a_class_name_is_refused_alike(db: None) -> None:
 
 
 def test_a_participant_name_is_refused_alike(db: None) -> None:
-    edition = EditionFactory(year=2031)
+    edition = EditionFactory.create(year=2031)
     bank = AwardClass.objects.create(edition=edition, name="Bank")
     with pytest.raises(Invalid) as raised:
         participant_check(edition=edition, name="x" * 201, award_class=bank, channels=["phone"])
@@ -93,7 +93,7 @@ def test_a_question_worth_too_much_or_nothing_is_refused_by_the_import_the_servi
     questions = {"phone": [{"key": "wait", "text": "Wait?", "area": "Waiting", "max_points": max_points}]}
     assert bundle_problems(questions=questions) == [Problem(None, "questions.phone[0].max_points", reason)]
 
-    edition = EditionFactory(year=2031)
+    edition = EditionFactory.create(year=2031)
     with pytest.raises(ContactInvalid) as raised:
         question_upsert(
             edition=edition,

@@ -45,7 +45,7 @@ def test_the_export_the_demo_and_the_import_share_the_columns_of_contacts_csv(mi
 
 
 def test_what_a_judge_may_pick_is_what_the_check_accepts(mini: Edition, roles: None) -> None:
-    judge: User = UserFactory(username="conflicted", is_staff=True)
+    judge = UserFactory.create(username="conflicted", is_staff=True)
     judge.groups.add(Group.objects.get(name="Judges"))
     sognenett = Participant.objects.get(edition=mini, name="Sognenett")
     JudgeConflict.objects.create(judge=judge, participant=sognenett, reason="Customer there")
@@ -69,9 +69,9 @@ def test_what_a_judge_may_pick_is_what_the_check_accepts(mini: Edition, roles: N
 
 
 def test_the_lock_after_the_final_results(mini: Edition, organiser: User, roles: None) -> None:
-    judge: User = UserFactory(username="late", is_staff=True)
+    judge = UserFactory.create(username="late", is_staff=True)
     judge.groups.add(Group.objects.get(name="Judges"))
-    superuser: User = UserFactory(username="root", is_staff=True, is_superuser=True)
+    superuser = UserFactory.create(username="root", is_staff=True, is_superuser=True)
     everyone: list[User | None] = [judge, organiser, superuser, None]
 
     assert [contacts_locked_for(edition=mini, user=user) for user in everyone] == [False, False, False, False]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 
@@ -16,16 +16,16 @@ from tests.factories import EditionFactory, ParticipantFactory, QuestionFactory,
 
 @pytest.fixture
 def edition(db: None, roles: None) -> Edition:
-    edition = EditionFactory(year=2031, starts_on=date(2031, 1, 15), ends_on=date(2031, 4, 12))
-    ParticipantFactory(edition=edition, name="Nordlys", channels=["phone"])
-    QuestionFactory(edition=edition, key="solution", max_points=50, area="Solution")
-    QuestionFactory(edition=edition, key="greeting", max_points=9, area="Greeting")
+    edition = EditionFactory.create(year=2031, starts_on=date(2031, 1, 15), ends_on=date(2031, 4, 12))
+    ParticipantFactory.create(edition=edition, name="Nordlys", channels=["phone"])
+    QuestionFactory.create(edition=edition, key="solution", max_points=50, area="Solution")
+    QuestionFactory.create(edition=edition, key="greeting", max_points=9, area="Greeting")
     return edition
 
 
 @pytest.mark.parametrize(("language", "shown"), [("en", "81.4"), ("nb", "81,4"), ("sv", "81,4")])
 def test_81_3559_reads_81_4_everywhere(edition: Edition, language: str, shown: str) -> None:
-    judge: User = UserFactory(username="dommer", is_staff=True)
+    judge = UserFactory.create(username="dommer", is_staff=True)
     judge.groups.add(Group.objects.get(name="Judges"))
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(judge)
