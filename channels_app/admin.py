@@ -33,6 +33,7 @@ from channels_app.admin_upload import upload_path
 from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, QuestionForm, VoidForm
 from channels_app.models import Answer, Contact, ContactStatus, JudgeConflict, Question
 from channels_app.questionnaire import question_remove, question_upsert
+from channels_app.rules import wait_text
 from channels_app.selectors import contact_answer_lines, edition_questionnaire, participants_for_contact
 from channels_app.services import (
     ContactInvalid,
@@ -104,8 +105,8 @@ class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
     def log_addition(self, request: HttpRequest, obj: Question, message: Any) -> Any:
         return None  # question_upsert keeps the history
 
-    # Django passes the third argument by position: log_deletion's is named object_repr.
-    log_change = log_deletion = log_addition  # type: ignore[assignment]
+    # The same no-op: Django passes the third argument by position (log_deletion names it object_repr).
+    log_change = log_deletion = log_addition  # type: ignore[assignment]  # parameter names differ
 
 
 class AnswerInline(ReadOnlyMixin, admin.TabularInline):
@@ -272,7 +273,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         if request.method == "POST":
             messages.error(request, closed_message(contact.edition))
             return HttpResponseRedirect(request.path)
-        messages.info(request, closed_message(contact.edition))
+        messages.warning(request, closed_message(contact.edition))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -280,6 +281,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             "contact": contact,
             "original": contact,
             "answers": contact_answer_lines(contact=contact),
+            "wait": wait_text(contact.wait_seconds),
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/channels_app/contact/closed.html", context)

@@ -29,7 +29,7 @@ class ClassFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
         value = self.value()
-        return queryset.filter(participant__award_class_id=int(value)) if value else queryset  # int(): what Django does
+        return queryset.filter(participant__award_class_id=int(value)) if value else queryset  # int(), as the id lookup would
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -71,7 +71,7 @@ class JudgeFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
         value = self.value()
-        return queryset.filter(judge_id=int(value)) if value else queryset  # int(): what Django does
+        return queryset.filter(judge_id=int(value)) if value else queryset  # int(), as the id lookup would
 
 
 class ParticipantFilter(admin.SimpleListFilter):

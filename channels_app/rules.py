@@ -35,3 +35,19 @@ def question_errors(*, key: str, text: str, area: str, max_points: int) -> dict[
     if not 1 <= max_points <= MAX_POINTS:
         errors["max_points"] = [_("must be between %(low)s and %(high)s") % {"low": 1, "high": MAX_POINTS}]
     return errors
+
+
+def wait_text(seconds: int | None) -> str:
+    """A wait as people say it: seconds on the phone, hours or days for an e-mail reply (in the reader's language)."""
+    if seconds is None:
+        return ""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(seconds)s s") % {"seconds": seconds}

@@ -56,10 +56,7 @@ def month_chart(
     slot = plot_width / max(len(bars), 1)
     bar_width = min(MAX_BAR, slot * 0.6)
     with_year = len({bar.month.year for bar in bars}) > 1
-    description = "; ".join(
-        f"{_month_label(bar.month, with_year=True)}: {score_text(bar.value)}"
-        for bar in bars
-    )
+    description = "; ".join(f"{_month_label(bar.month, with_year=True)}: {score_text(bar.value)}" for bar in bars)
 
     grid = format_html_join(
         "",

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext as _
 
 from award.models import Channel, Participant
 from channels_app.models import Answer, Contact, Question
+from channels_app.rules import wait_text
 from channels_app.selectors import AnswerLine
 from scoring.rules import one_decimal
 
@@ -34,22 +34,6 @@ class ContactLine:
     @property
     def wait(self) -> str:
         return wait_text(self.contact.wait_seconds)
-
-
-def wait_text(seconds: int | None) -> str:
-    """A wait as people say it: seconds on the phone, hours or days for an e-mail reply (in the reader's language)."""
-    if seconds is None:
-        return ""
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
-    if minutes:
-        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
-    return _("%(seconds)s s") % {"seconds": seconds}
 
 
 def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> list[ContactLine]:

@@ -18,8 +18,8 @@ from audit.models import Source
 from award.models import AwardClass, Edition, Membership, Participant
 from award.services import class_rename, participant_rename
 from channels_app.models import Contact
+from channels_app.rules import wait_text
 from channels_app.services import ContactInput, contact_record
-from dashboard.contacts import wait_text
 from dashboard.selectors import participant_dashboard
 from dashboard.views import csv_cell
 from publications.selectors import publication_document, publication_latest
