@@ -102,11 +102,14 @@ class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
         for question in queryset:
             question_remove(question=question, user=request_user(request), source=Source.ADMIN)
 
-    def log_addition(self, request: HttpRequest, obj: Question, message: Any) -> Any:
-        return None  # question_upsert keeps the history
+    # question_upsert and question_remove keep the history (audit), not Django's LogEntry.
+    def log_addition(self, request: HttpRequest, obj: Question, message: Any) -> None:
+        return None
 
-    # The same no-op: Django passes the third argument by position (log_deletion names it object_repr).
-    log_change = log_deletion = log_addition  # type: ignore[assignment]  # parameter names differ
+    log_change = log_addition
+
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        return None
 
 
 class AnswerInline(ReadOnlyMixin, admin.TabularInline):

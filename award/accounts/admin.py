@@ -32,7 +32,9 @@ class RoleListFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [*UserRole.choices, ("none", _("No role"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[WithAnnotations[auth_models.User, RoleFlags]]
+    ) -> QuerySet[WithAnnotations[auth_models.User, RoleFlags]]:
         value = self.value()
         if value == UserRole.ORGANISER:
             return queryset.filter(in_organisers=True) | queryset.filter(is_superuser=True, in_judges=False)
