@@ -103,12 +103,12 @@ class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
             question_remove(question=question, user=request_user(request), source=Source.ADMIN)
 
     # question_upsert and question_remove keep the history (audit), not Django's LogEntry.
-    def log_addition(self, request: HttpRequest, obj: Question, message: Any) -> None:
+    def log_addition(self, request: HttpRequest, obj: Question, message: Any) -> Any:
         return None
 
     log_change = log_addition
 
-    def log_deletions(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
         return None
 
 
