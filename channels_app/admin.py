@@ -1,4 +1,4 @@
-"""The judges' workplace: logging contacts; and the organisers' view of every contact.
+"""The judges' workplace: logging contacts; and the organisers' view of every contact (questions and conflicts beside).
 
 A judge sees and edits only their own contacts, until the final publication.
 Every write goes through channels_app.services, the same as the import.
@@ -7,11 +7,10 @@ Every write goes through channels_app.services, the same as the import.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -22,24 +21,22 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import channels_app.admin_conflicts
+import channels_app.admin_questions  # noqa: F401  (registers the questionnaires' admin)
 from audit.admin import HistoryMixin
 from audit.models import Source
-from award.admin_base import ReadOnlyMixin, is_organiser, request_user
-from award.models import Channel, Edition, Participant
-from award.roles import JUDGES
+from award.admin_base import is_organiser, request_user
+from award.models import Channel, Edition
 from award.selectors import current_edition
 from channels_app.admin_filters import ClassFilter, JudgeFilter, MonthFilter, ParticipantFilter
 from channels_app.admin_upload import upload_path
-from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, QuestionForm, VoidForm
-from channels_app.models import Answer, Contact, ContactStatus, JudgeConflict, Question
-from channels_app.questionnaire import question_remove, question_upsert
+from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, VoidForm
+from channels_app.models import Contact, ContactStatus
 from channels_app.rules import wait_text
 from channels_app.selectors import contact_answer_lines, edition_questionnaire, participants_for_contact
 from channels_app.services import (
     ContactInvalid,
     closed_message,
-    conflict_declare,
-    conflict_withdraw,
     contact_record,
     contact_void,
     contacts_locked_for,
@@ -47,76 +44,7 @@ from channels_app.services import (
 from scoring.rules import score_text
 
 if TYPE_CHECKING:
-    from django.contrib.admin.options import _FieldGroups
-
-
-@admin.register(Question)
-class QuestionAdmin(HistoryMixin, admin.ModelAdmin):
-    """Questionnaires: judges read them; organisers edit them through question_upsert."""
-
-    form = QuestionForm
-    list_display = ["edition", "channel", "position", "area", "key", "text", "max_points", "counts"]
-    list_display_links = ["key", "text"]
-    list_filter = ["edition", "channel", "area", "counts"]
-    list_select_related = ["edition"]
-    ordering = ["-edition__year", "channel", "position", "pk"]
-    search_fields = ["key", "text", "area"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_organiser(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
-        return is_organiser(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
-        return is_organiser(request) and (obj is None or not obj.answers.exists())
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
-        return ["edition", "channel", "key"] if obj is not None else []
-
-    def save_model(self, request: HttpRequest, obj: Question, form: QuestionForm, change: bool) -> None:
-        question, _outcome = question_upsert(
-            edition=obj.edition,
-            channel=obj.channel,
-            key=obj.key,
-            text=obj.text,
-            area=obj.area,
-            max_points=obj.max_points,
-            counts=obj.counts,
-            position=obj.position,
-            user=request_user(request),
-            source=Source.ADMIN,
-        )
-        obj.pk = question.pk
-        obj._state.adding = False
-        if form.rescores:
-            messages.warning(
-                request,
-                _("The scores of %(n)s contacts were recomputed and the edition is being rescored.") % {"n": form.rescores},
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Question) -> None:
-        question_remove(question=obj, user=request_user(request), source=Source.ADMIN)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
-        for question in queryset:
-            question_remove(question=question, user=request_user(request), source=Source.ADMIN)
-
-    # question_upsert and question_remove keep the history (audit), not Django's LogEntry.
-    def log_addition(self, request: HttpRequest, obj: Question, message: Any) -> Any:
-        return None
-
-    log_change = log_addition
-
-    def log_deletions(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
-        return None
-
-
-class AnswerInline(ReadOnlyMixin, admin.TabularInline):
-    model = Answer
-    extra = 0
-    fields = ["question", "points"]
-    readonly_fields = ["question", "points"]  # the same list: the stubs type the two differently
+    pass
 
 
 @admin.register(Contact)
@@ -433,51 +361,3 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/channels_app/contact/void.html", context)
-
-
-@admin.register(JudgeConflict)
-class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
-    """Declared conflicts of interest: a judge declares their own; organisers see and manage all."""
-
-    list_display = ["judge", "participant", "reason", "declared_at"]
-    list_select_related = ["judge", "participant", "participant__edition"]
-    list_filter = ["participant__edition"]
-    search_fields = ["participant__name", "judge__username"]
-    autocomplete_fields: ClassVar[list[str]] = []
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[JudgeConflict]:
-        conflicts = super().get_queryset(request)
-        return conflicts if is_organiser(request) else conflicts.filter(judge=request_user(request))
-
-    def get_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> _FieldGroups:
-        return ["judge", "participant", "reason"] if is_organiser(request) else ["participant", "reason"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> list[str]:
-        return ["judge", "participant", "reason"] if obj is not None else []
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "participant":
-            kwargs["queryset"] = Participant.objects.select_related("edition").order_by("-edition__year", "name")
-        if db_field.name == "judge":
-            kwargs["queryset"] = User.objects.filter(groups__name=JUDGES).order_by("username")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request: HttpRequest, obj: JudgeConflict | None = None) -> bool:
-        return False  # declared once; withdrawn by an organiser
-
-    def has_delete_permission(self, request: HttpRequest, obj: JudgeConflict | None = None) -> bool:
-        return is_organiser(request) and super().has_delete_permission(request, obj)
-
-    def save_model(self, request: HttpRequest, obj: JudgeConflict, form: Any, change: bool) -> None:
-        judge = obj.judge if is_organiser(request) else request_user(request)
-        conflict = conflict_declare(
-            judge=judge, participant=obj.participant, reason=obj.reason, user=request_user(request), source=Source.ADMIN
-        )
-        obj.pk, obj.judge = conflict.pk, judge
-
-    def delete_model(self, request: HttpRequest, obj: JudgeConflict) -> None:
-        conflict_withdraw(conflict=obj, user=request_user(request), source=Source.ADMIN)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[JudgeConflict]) -> None:
-        for conflict in queryset:
-            conflict_withdraw(conflict=conflict, user=request_user(request), source=Source.ADMIN)
