@@ -1,4 +1,4 @@
-"""The demo edition: a generated bundle (generate.py) and `load_demo`, which loads and publishes it.
+"""The demo edition: a generated bundle (the package generate/) and `load_demo`, which loads and publishes it.
 
 Sits above every app (it imports them all); nothing imports it but the tests and the benchmarks.
 """
