@@ -29,8 +29,6 @@ class Action(models.TextChoices):
 class ChangeRecord(models.Model):
     """One change of one object: who, when, from where, and each field from which value to which."""
 
-    Action = Action
-
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
