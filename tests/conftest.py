@@ -1,25 +1,44 @@
+"""Fixtures for every test: the personas of STYLE.md, `client_as`, the mini sample and the layers of shared data.
+
+Personas (each a fixture): organiser, judge, other_judge, company_user (of participant A), other_company_user
+(of B), anonymous, superuser, and judge1 and judge2, the judges of the mini sample. `client_as("judge")` is a test
+client logged in as one of them.
+"""
+
 from __future__ import annotations
 
+import functools
+import itertools
+import json
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from audit.models import Source
-from award.models import Edition, Membership
+from award.models import Edition, Membership, Participant
 from award.roles import JUDGES, ORGANISERS, roles_ensure
-from channels_app.bundle.importer import import_edition
+from channels_app.models import Contact
 from channels_app.services import ContactInput, contact_record
 from tests.factories import ParticipantFactory, UserFactory
+from tests.layers import BUILDERS, MADE_BY, SAMPLES, Layers, LoadedDemo, layers_of, load_demo, made_for, transactional
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
-SAMPLES = SHARED / "samples"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+LAYERS = pytest.StashKey[Layers]()
+
+__all__ = ["IN_CI", "ROOT", "SAMPLES", "ClientAs", "need", "on_postgres", "record"]
+
+
+class ClientAs(Protocol):
+    """The type of the client_as fixture."""
+
+    def __call__(self, persona: str | User, /, **defaults: Any) -> Client: ...
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,76 +57,13 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def samples() -> Path:
-    need((SAMPLES / "mini").is_dir(), f"the shared samples are not at {SAMPLES}")
-    return SAMPLES
+def on_postgres() -> None:
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "needs PostgreSQL: run with DATABASE_URL=postgres://... (the PostgreSQL pass of CI)")
 
 
-@pytest.fixture
-def mini(db: None, samples: Path, django_capture_on_commit_callbacks: Any) -> Edition:
-    """The hand-made sample bundle of ../shared/samples/mini, imported and scored."""
-    with django_capture_on_commit_callbacks(execute=True):
-        import_edition(samples / "mini")
-    return Edition.objects.get(year=2021)
-
-
-@pytest.fixture
-def roles(db: None) -> None:
-    roles_ensure()
-
-
-@pytest.fixture
-def organiser(roles: None) -> Any:
-    user = UserFactory(username="organiser", is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISERS))
-    return user
-
-
-@pytest.fixture
-def judge(roles: None) -> Any:
-    user = UserFactory(username="judge", is_staff=True)
-    user.groups.add(Group.objects.get(name=JUDGES))
-    return user
-
-
-@pytest.fixture
-def other_judge(roles: None) -> Any:
-    user = UserFactory(username="other_judge", is_staff=True)
-    user.groups.add(Group.objects.get(name=JUDGES))
-    return user
-
-
-@pytest.fixture
-def participant_a(db: None) -> Any:
-    return ParticipantFactory(name="Company A", channels=["phone", "chat"])
-
-
-@pytest.fixture
-def participant_b(participant_a: Any) -> Any:
-    return ParticipantFactory(name="Company B", edition=participant_a.edition, channels=["phone"])
-
-
-@pytest.fixture
-def company_user(participant_a: Any) -> Any:
-    user = UserFactory(username="company_a")
-    Membership.objects.create(user=user, participant=participant_a)
-    return user
-
-
-@pytest.fixture
-def other_company_user(participant_b: Any) -> Any:
-    user = UserFactory(username="company_b")
-    Membership.objects.create(user=user, participant=participant_b)
-    return user
-
-
-@pytest.fixture
-def anonymous() -> Client:
-    return Client()
-
-
-def record(edition: Edition, *, ref: str = "", source: Source = Source.COMMAND, **fields: Any) -> Any:
+def record(edition: Edition, *, ref: str = "", source: Source = Source.COMMAND, **fields: Any) -> Contact:
     """Record a contact through the service every way in uses."""
     fields.setdefault("happened_at", datetime.fromisoformat(f"{edition.year}-02-01T10:00:00+01:00"))
     fields.setdefault("handled_by", "agent" if fields.get("answered", True) else "")
@@ -116,8 +72,248 @@ def record(edition: Edition, *, ref: str = "", source: Source = Source.COMMAND, 
     return contact
 
 
+# Shared data (tests/layers.py) ---------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In each module, the tests that read the same layers run one after the other, so each layer is built once.
+
+    pytest-django has already put the tests that use the database first and the transactional ones after them;
+    this keeps that order and the modules' order, and only regroups the tests of each run of one module. A run
+    starts with the tests that keep most of the layers the previous run ended with.
+    """
+    rank = {name: index for index, name in enumerate(BUILDERS)}
+
+    def order(item: pytest.Item) -> list[float]:
+        # The layers a test runs on; one that reads only what a layer made goes right after the tests on that layer.
+        return [rank[name] for name in layers_of(item)] or [rank[name] + 0.5 for name in made_for(item)]
+
+    def kept(item: pytest.Item, previous: tuple[str, ...]) -> int:
+        """How many of the layers open after the previous run the test keeps."""
+        count = 0
+        for wanted, opened in zip(layers_of(item), previous, strict=False):
+            if wanted != opened:
+                break
+            count += 1
+        return count
+
+    def sort_key(item: pytest.Item, previous: tuple[str, ...]) -> tuple[int, list[float]]:
+        return -kept(item, previous), order(item)
+
+    ordered: list[pytest.Item] = []
+    previous: tuple[str, ...] = ()
+    for _, run in itertools.groupby(items, key=lambda item: item.nodeid.split("::")[0]):
+        chunk = list(run)
+        chunk.sort(key=functools.partial(sort_key, previous=previous))
+        previous = layers_of(chunk[-1])
+        ordered += chunk
+    items[:] = ordered
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Roll back the layers this test does not read before any of its fixtures open a transaction."""
+    layers = item.config.stash.get(LAYERS, None)
+    if layers is not None:
+        layers.keep(layers_of(item))
+
+
+@pytest.fixture(scope="session")
+def _layers(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Layers]:
+    layers = Layers(django_db_blocker, tmp_path_factory.mktemp("layers"))
+    request.config.stash[LAYERS] = layers
+    yield layers
+    layers.close()
+    del request.config.stash[LAYERS]
+
+
+@pytest.fixture
+def _shared_data(request: pytest.FixtureRequest, _layers: Layers) -> Layers:
+    _layers.build(layers_of(request.node), made_for(request.node))
+    return _layers
+
+
+@pytest.fixture
+def db(_shared_data: Layers, db: None) -> None:
+    """pytest-django's `db`: the test's own savepoint, on top of the layers of shared data it asks for."""
+
+
+@pytest.fixture
+def transactional_db(_shared_data: Layers, transactional_db: None) -> None:
+    """pytest-django's `transactional_db`: no layer is open under it (the test commits and is flushed after)."""
+
+
+@pytest.fixture
+def samples() -> Path:
+    """tests/samples: the mini bundle and the payloads it must give (README.md there)."""
+    return SAMPLES
+
+
+@pytest.fixture
+def mini_expected() -> dict[str, Any]:
+    """The interim and final API documents of the mini sample, without published_at and digest."""
+    expected: dict[str, Any] = json.loads((SAMPLES / "mini.expected.json").read_text(encoding="utf-8"))
+    return expected
+
+
+@pytest.fixture
+def mini(db: None, _shared_data: Layers, tmp_path: Path) -> Edition:
+    """The hand-made sample bundle tests/samples/mini, imported and scored: a layer, built once for many tests."""
+    if "mini" not in _shared_data.names:  # no layer under this test (transactional, say): imported for it alone
+        BUILDERS["mini"](tmp_path)
+    return Edition.objects.get(year=2021)
+
+
+@pytest.fixture
+def large(db: None, _shared_data: Layers, tmp_path: Path) -> Edition:
+    """An edition of 2022 with 48 participants in 8 classes and 576 contacts (the mini one: 5 and 35): a layer."""
+    if "large" not in _shared_data.names:
+        BUILDERS["large"](tmp_path)
+    return Edition.objects.get(year=2022)
+
+
+@pytest.fixture
+def demo(db: None, _shared_data: Layers, tmp_path: Path) -> LoadedDemo:
+    """The demo edition as `manage.py load_demo` loads it on an empty database, and what it printed: a layer."""
+    if "demo" not in _shared_data.names:
+        return load_demo(tmp_path)
+    made: LoadedDemo = _shared_data.made("demo")
+    return made
+
+
+@pytest.fixture
+def demo_export(db: None, _shared_data: Layers) -> LoadedDemo:
+    """What loading the demo made (its export, its final digest), on an empty database: the demo layer is not open."""
+    made: LoadedDemo = _shared_data.made(MADE_BY["demo_export"])
+    return made
+
+
+@pytest.fixture(scope="session")
+def demo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo edition's bundle as demo.generate writes it (deterministic): read it, never change it."""
+    from demo.generate import generate_bundle
+
+    folder: Path = tmp_path_factory.mktemp("demo") / "bundle"
+    generate_bundle(folder)
+    return folder
+
+
+# Personas -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def roles(request: pytest.FixtureRequest, db: None) -> None:
+    """The groups Organisers and Judges with their permissions: made by a migration, gone after a transactional test's flush."""
+    if transactional(request.node) or Group.objects.filter(name__in=[JUDGES, ORGANISERS]).count() != 2:
+        roles_ensure()
+
+
+def _staff(username: str, group: str) -> User:
+    user: User = UserFactory.create(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def organiser(roles: None) -> User:
+    return _staff("organiser", ORGANISERS)
+
+
+@pytest.fixture
+def judge(roles: None) -> User:
+    return _staff("judge", JUDGES)
+
+
+@pytest.fixture
+def other_judge(roles: None) -> User:
+    return _staff("other_judge", JUDGES)
+
+
+@pytest.fixture
+def superuser(roles: None) -> User:
+    """Counts as an organiser everywhere."""
+    user: User = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    return user
+
+
+def _mini_judge(username: str) -> User:
+    judge = User.objects.get(username=username)
+    judge.groups.add(Group.objects.get(name=JUDGES))
+    judge.is_staff = True
+    judge.save()
+    return judge
+
+
+@pytest.fixture
+def judge1(mini: Edition, roles: None) -> User:
+    """The judge of most of the mini sample's contacts (P001, ...), imported with it."""
+    return _mini_judge("judge1")
+
+
+@pytest.fixture
+def judge2(mini: Edition, roles: None) -> User:
+    """The mini sample's other judge (P002, P200, ...)."""
+    return _mini_judge("judge2")
+
+
+@pytest.fixture
+def participant_a(db: None) -> Participant:
+    participant: Participant = ParticipantFactory.create(name="Company A", channels=["phone", "chat"])
+    return participant
+
+
+@pytest.fixture
+def participant_b(participant_a: Participant) -> Participant:
+    participant: Participant = ParticipantFactory.create(name="Company B", edition=participant_a.edition, channels=["phone"])
+    return participant
+
+
+@pytest.fixture
+def company_user(participant_a: Participant) -> User:
+    user: User = UserFactory.create(username="company_a")
+    Membership.objects.create(user=user, participant=participant_a)
+    return user
+
+
+@pytest.fixture
+def other_company_user(participant_b: Participant) -> User:
+    user: User = UserFactory.create(username="company_b")
+    Membership.objects.create(user=user, participant=participant_b)
+    return user
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    """The public: nobody logged in."""
+    return Client()
+
+
+@pytest.fixture
+def client_as(request: pytest.FixtureRequest) -> ClientAs:
+    """client_as("organiser"): a test client logged in as that persona (the fixture of that name), reading English.
+
+    client_as("anonymous") is a client with nobody logged in. A user the test made itself may be given instead of
+    a name; keyword arguments are the client's defaults (client_as("judge", HTTP_ACCEPT_LANGUAGE="nb")).
+    """
+
+    def log_in(persona: str | User, /, **defaults: Any) -> Client:
+        user = request.getfixturevalue(persona) if isinstance(persona, str) else persona
+        client = Client(**({"HTTP_ACCEPT_LANGUAGE": "en"} | defaults))
+        if not isinstance(user, Client):  # the anonymous persona is a client with nobody logged in
+            client.force_login(user)
+        return client
+
+    return log_in
+
+
+# Every test ---------------------------------------------------------------------------------
+
+
 @pytest.fixture(autouse=True)
-def english() -> Any:
+def english() -> Iterator[None]:
     """Tests read messages in English; pages under test choose their language per request."""
     from django.utils import translation
 
@@ -126,7 +322,7 @@ def english() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache() -> Any:
+def fresh_cache() -> Iterator[None]:
     """Every test starts and ends with an empty cache: rolled-back tests reuse primary keys, and keys are built from them."""
     from django.core.cache import cache
 
@@ -136,7 +332,7 @@ def fresh_cache() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def eager_tasks(request: pytest.FixtureRequest) -> Any:
+def eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
     """Tasks run in-process in every test but those that drive a real worker through the broker."""
     from config.celery import app
 
@@ -145,9 +341,3 @@ def eager_tasks(request: pytest.FixtureRequest) -> Any:
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
-
-
-def on_postgres() -> None:
-    from django.db import connection
-
-    need(connection.vendor == "postgresql", "needs PostgreSQL: run with DATABASE_URL=postgres://... (the PostgreSQL pass of CI)")

@@ -44,7 +44,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
         skip_postgeneration_save = True
 
     edition = factory.SubFactory(EditionFactory)
-    award_class = factory.LazyAttribute(lambda p: AwardClassFactory(edition=p.edition))
+    award_class = factory.LazyAttribute(lambda p: AwardClassFactory.create(edition=p.edition))
     name = factory.Sequence(lambda n: f"Company {n}")
 
     @factory.post_generation

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from audit.models import Source
 from award.models import AwardClass, Edition
@@ -19,6 +18,7 @@ from channels_app.bundle.parse import parse_edition, parse_participants
 from channels_app.models import Question
 from channels_app.questionnaire import question_upsert
 from channels_app.services import ContactInvalid
+from tests.conftest import ClientAs
 from tests.factories import EditionFactory
 
 EDITION = {
@@ -87,7 +87,7 @@ def test_a_participant_name_is_refused_alike(db: None) -> None:
 
 @pytest.mark.parametrize("max_points", [0, 1001, 40_000])
 def test_a_question_worth_too_much_or_nothing_is_refused_by_the_import_the_service_and_the_admin(
-    db: None, organiser: User, max_points: int
+    db: None, organiser: User, max_points: int, client_as: ClientAs
 ) -> None:
     reason = "must be between 1 and 1000"
     questions = {"phone": [{"key": "wait", "text": "Wait?", "area": "Waiting", "max_points": max_points}]}
@@ -108,8 +108,7 @@ def test_a_question_worth_too_much_or_nothing_is_refused_by_the_import_the_servi
         )
     assert raised.value.errors == {"max_points": [reason]}
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(organiser)
+    client = client_as("organiser")
     form = {
         "edition": edition.pk,
         "channel": "phone",

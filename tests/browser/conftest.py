@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,12 +34,17 @@ import pytest
 from tests.conftest import ROOT, need
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, PlaywrightContextManager
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+
+def sync_playwright_or_none() -> Callable[[], PlaywrightContextManager] | None:
+    """Playwright's sync API, or None where the package is not installed."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - depends on the machine
+        return None
+    return sync_playwright
+
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -67,7 +72,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember whether the test body failed, so that `page` does not report the same failure twice."""
     report = yield
     if report.when == "call":
@@ -139,7 +146,9 @@ def playwright() -> Iterator[Playwright]:
     is package-scoped so the loop, and the setting, are gone before the rest of the suite runs
     (pytest-django runs all live_server tests together, so this is still one driver per run).
     """
+    sync_playwright = sync_playwright_or_none()
     need(sync_playwright is not None, "the playwright package is not installed: pip install -r requirements-dev.txt")
+    assert sync_playwright is not None
     need(os.access(CHROMIUM, os.X_OK), f"Debian's Chromium is not at {CHROMIUM}: apt-get install chromium")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import User
 
 from award.models import Edition
 from channels_app.models import Contact
@@ -24,13 +24,11 @@ def log_in(page: Any, live_server: Any, username: str, password: str) -> None:
 
 
 @pytest.fixture
-def judge1(mini: Edition, roles: None) -> Any:
-    judge = Contact.objects.filter(judge__username="judge1").first().judge
-    judge.groups.add(Group.objects.get(name="Judges"))
-    judge.is_staff = True
-    judge.set_password("judge-password")
-    judge.save()
-    return judge
+def judge1(judge1: User) -> User:
+    """The mini sample's judge1 (tests/conftest.py), with a password to log in with through the form."""
+    judge1.set_password("judge-password")
+    judge1.save()
+    return judge1
 
 
 def test_judge_logs_a_phone_contact_and_the_organiser_sees_it(

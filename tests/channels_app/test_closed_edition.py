@@ -6,27 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
-from django.test import Client
 
 from audit.models import ChangeRecord
 from award.models import Edition, Participant
 from channels_app.models import Contact
 from channels_app.services import ContactInvalid, closed_message
 from publications.services import publication_create
+from tests.conftest import ClientAs
 
 ADD = "/admin/channels_app/contact/add/"
 CLOSED = "The final results of 2021 are published: the edition is closed, and its contacts can no longer be changed."
-
-
-@pytest.fixture
-def judge1(mini: Edition, roles: None) -> User:
-    judge = User.objects.get(username="judge1")
-    judge.groups.add(Group.objects.get(name="Judges"))
-    judge.is_staff = True
-    judge.save()
-    return judge
 
 
 @pytest.fixture
@@ -35,12 +26,6 @@ def closed(mini: Edition) -> Edition:
     mini.refresh_from_db()
     assert mini.is_final
     return mini
-
-
-def login(user: User) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def phone_form(edition: Edition, **changes: Any) -> dict[str, Any]:
@@ -68,11 +53,13 @@ def test_the_message_names_the_year(closed: Edition) -> None:
     assert closed_message(closed) == CLOSED
 
 
-def test_a_judge_reads_their_own_contact_with_its_answers_and_the_reason(judge1: User, closed: Edition) -> None:
+def test_a_judge_reads_their_own_contact_with_its_answers_and_the_reason(
+    judge1: User, closed: Edition, client_as: ClientAs
+) -> None:
     contact = Contact.objects.get(ref="P001")
     assert contact.judge == judge1
 
-    response = login(judge1).get(f"/admin/channels_app/contact/{contact.pk}/change/")
+    response = client_as("judge1").get(f"/admin/channels_app/contact/{contact.pk}/change/")
 
     assert response.status_code == 200
     assert response.templates[0].name == "admin/channels_app/contact/closed.html"
@@ -88,12 +75,12 @@ def test_a_judge_reads_their_own_contact_with_its_answers_and_the_reason(judge1:
     assert 'name="_submit"' not in page and "<form" not in page.split('id="content-main"')[1]
 
 
-def test_a_judge_who_posts_anyway_changes_nothing(judge1: User, closed: Edition) -> None:
+def test_a_judge_who_posts_anyway_changes_nothing(judge1: User, closed: Edition, client_as: ClientAs) -> None:
     contact = Contact.objects.get(ref="P001")
     url = f"/admin/channels_app/contact/{contact.pk}/change/"
     history = ChangeRecord.objects.count()
 
-    response = login(judge1).post(url, phone_form(closed, comment="changed after the final"))
+    response = client_as("judge1").post(url, phone_form(closed, comment="changed after the final"))
 
     assert (response.status_code, response["Location"]) == (302, url)
     assert messages_of(response) == [CLOSED]
@@ -101,8 +88,8 @@ def test_a_judge_who_posts_anyway_changes_nothing(judge1: User, closed: Edition)
     assert ChangeRecord.objects.count() == history
 
 
-def test_a_judge_cannot_log_a_new_contact_in_a_closed_edition(judge1: User, closed: Edition) -> None:
-    client = login(judge1)
+def test_a_judge_cannot_log_a_new_contact_in_a_closed_edition(judge1: User, closed: Edition, client_as: ClientAs) -> None:
+    client = client_as("judge1")
     url = f"{ADD}?edition={closed.pk}&channel=phone"
 
     opened = client.get(url)
@@ -117,8 +104,8 @@ def test_a_judge_cannot_log_a_new_contact_in_a_closed_edition(judge1: User, clos
     assert Contact.objects.count() == 35
 
 
-def test_an_organiser_adds_a_late_contact_with_a_reason(organiser: User, closed: Edition) -> None:
-    client = login(organiser)
+def test_an_organiser_adds_a_late_contact_with_a_reason(organiser: User, closed: Edition, client_as: ClientAs) -> None:
+    client = client_as("organiser")
     url = f"{ADD}?edition={closed.pk}&channel=phone"
 
     form_page = client.get(url)
@@ -139,7 +126,9 @@ def test_an_organiser_adds_a_late_contact_with_a_reason(organiser: User, closed:
     assert (record.note, record.user, record.source) == ("Logged on paper during the outage", organiser, "admin")
 
 
-def test_a_refusal_at_the_moment_of_saving_is_a_message(judge1: User, mini: Edition, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refusal_at_the_moment_of_saving_is_a_message(
+    judge1: User, mini: Edition, monkeypatch: pytest.MonkeyPatch, client_as: ClientAs
+) -> None:
     """The final results published between the form's check and the save: the judge is told, nothing is written."""
 
     def refuse(**kwargs: Any) -> Any:
@@ -148,7 +137,7 @@ def test_a_refusal_at_the_moment_of_saving_is_a_message(judge1: User, mini: Edit
     monkeypatch.setattr("channels_app.admin.contact_record", refuse)
     url = f"{ADD}?edition={mini.pk}&channel=phone"
 
-    response = login(judge1).post(url, phone_form(mini))
+    response = client_as("judge1").post(url, phone_form(mini))
 
     assert (response.status_code, response["Location"]) == (302, url)
     assert messages_of(response) == [CLOSED]

@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 from django.contrib.auth.models import Group, User
-from django.test import Client
 
 from audit.models import Source
 from award.models import Edition, Participant
@@ -17,8 +16,8 @@ from channels_app.bundle.importer import import_contacts_content
 from channels_app.models import JudgeConflict
 from channels_app.selectors import participants_for_contact
 from channels_app.services import ContactInput, ContactInvalid, contact_clean, contacts_locked_for
-from demo.generate import generate_bundle
 from publications.services import publication_create
+from tests.conftest import ClientAs
 from tests.factories import UserFactory
 
 
@@ -27,11 +26,12 @@ def header(path: Path) -> list[str]:
         return next(csv.reader(handle))
 
 
-def test_the_export_the_demo_and_the_import_share_the_columns_of_contacts_csv(mini: Edition, tmp_path: Path) -> None:
+def test_the_export_the_demo_and_the_import_share_the_columns_of_contacts_csv(
+    mini: Edition, tmp_path: Path, demo_bundle: Path
+) -> None:
     export_edition(edition=mini, path=tmp_path / "export")
-    generate_bundle(tmp_path / "demo")
     assert tuple(header(tmp_path / "export" / "contacts.csv")[: len(CONTACT_COLUMNS)]) == CONTACT_COLUMNS
-    assert tuple(header(tmp_path / "demo" / "contacts.csv")[: len(CONTACT_COLUMNS)]) == CONTACT_COLUMNS
+    assert tuple(header(demo_bundle / "contacts.csv")[: len(CONTACT_COLUMNS)]) == CONTACT_COLUMNS
 
     rows = list(csv.reader(io.StringIO((tmp_path / "export" / "contacts.csv").read_text(encoding="utf-8"))))
     without_comment = [[cell for cell, column in zip(row, rows[0], strict=True) if column != "comment"] for row in rows]
@@ -44,7 +44,7 @@ def test_the_export_the_demo_and_the_import_share_the_columns_of_contacts_csv(mi
         raise AssertionError("a contacts.csv without the comment column was accepted")
 
 
-def test_what_a_judge_may_pick_is_what_the_check_accepts(mini: Edition, roles: None) -> None:
+def test_what_a_judge_may_pick_is_what_the_check_accepts(mini: Edition, roles: None, client_as: ClientAs) -> None:
     judge = UserFactory.create(username="conflicted", is_staff=True)
     judge.groups.add(Group.objects.get(name="Judges"))
     sognenett = Participant.objects.get(edition=mini, name="Sognenett")
@@ -52,8 +52,7 @@ def test_what_a_judge_may_pick_is_what_the_check_accepts(mini: Edition, roles: N
     offering_phone = set(Participant.objects.filter(edition=mini, offered_channels__channel="phone"))
 
     pickable = set(participants_for_contact(edition=mini, channel="phone", judge=judge))
-    client = Client()
-    client.force_login(judge)
+    client = client_as(judge)
     listed = client.get(f"/admin/channels_app/contact/participants/?edition={mini.pk}&channel=phone").json()["results"]
 
     assert pickable == offering_phone - {sognenett}

@@ -1,4 +1,8 @@
-"""The demo edition: realistic, deterministic, and its interim publication is the 2021 table."""
+"""The demo edition: realistic, deterministic, and its interim publication is the 2021 table.
+
+It is loaded once for the module (the `demo` layer of tests/layers.py): by `manage.py load_demo` on an empty
+database, which is what these tests read, and exported right after.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,11 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import Client
 
-from award.models import Membership
+from award.models import Edition, Membership
 from channels_app.models import Contact
 from demo.generate import generate_bundle
 from publications.models import Publication
+from tests.layers import DEMO_FINAL_AT, LoadedDemo
 
 # What Kundeserviceprisen published as its interim top 3 in 2021.
 TABLE_2021 = {
@@ -27,15 +32,13 @@ TABLE_2021 = {
 }
 
 
-def test_make_demo_loads_the_edition_publishes_the_2021_table_and_prints_the_logins(db: None, client: Client) -> None:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-
+def test_make_demo_loads_the_edition_publishes_the_2021_table_and_prints_the_logins(demo: LoadedDemo, client: Client) -> None:
+    assert Edition.objects.count() == 1 and Contact.objects.count() == 1208  # all loaded by load_demo, from nothing
     document = client.get("/api/v1/editions/2021/results/interim/").json()
     assert {channel: (data["top3"], data["average"]) for channel, data in document["channels"].items()} == TABLE_2021
     assert document["digest"] == Publication.objects.get().digest
 
-    printed = out.getvalue()
+    printed = demo.output
     for username, password in (
         ("arrangor", "demo-arrangor-2021"),
         ("dommer1", "demo-dommer-2021"),
@@ -44,8 +47,12 @@ def test_make_demo_loads_the_edition_publishes_the_2021_table_and_prints_the_log
         assert f"username {username}" in printed
         assert f"password {password}" in printed
         assert authenticate(username=username, password=password) is not None
-    assert authenticate(username="arrangor", password="demo-arrangor-2021").groups.filter(name="Organisers").exists()
-    assert authenticate(username="dommer1", password="demo-dommer-2021").groups.filter(name="Judges").exists()
+    organiser, judge = (
+        authenticate(username="arrangor", password="demo-arrangor-2021"),
+        authenticate(username="dommer1", password="demo-dommer-2021"),
+    )
+    assert organiser is not None and organiser.groups.filter(name="Organisers").exists()
+    assert judge is not None and judge.groups.filter(name="Judges").exists()
     assert Membership.objects.get(user__username="sognenett").participant.name == "Sognenett"
 
     # Running it again changes nothing and publishes nothing new.
@@ -56,15 +63,14 @@ def test_make_demo_loads_the_edition_publishes_the_2021_table_and_prints_the_log
     assert Contact.objects.count() == 1208
 
 
-def test_demo_bundle_is_deterministic_and_realistic(tmp_path: Path) -> None:
-    generate_bundle(tmp_path / "a")
-    generate_bundle(tmp_path / "b")
+def test_demo_bundle_is_deterministic_and_realistic(demo_bundle: Path, tmp_path: Path) -> None:
+    generate_bundle(tmp_path / "again")
     for name in ("edition.json", "participants.csv", "contacts.csv"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        assert (tmp_path / "again" / name).read_bytes() == (demo_bundle / name).read_bytes(), name
 
-    edition = json.loads((tmp_path / "a" / "edition.json").read_text(encoding="utf-8"))
-    participants = list(csv.DictReader((tmp_path / "a" / "participants.csv").open(encoding="utf-8")))
-    contacts = list(csv.DictReader((tmp_path / "a" / "contacts.csv").open(encoding="utf-8")))
+    edition = json.loads((demo_bundle / "edition.json").read_text(encoding="utf-8"))
+    participants = list(csv.DictReader((demo_bundle / "participants.csv").open(encoding="utf-8")))
+    contacts = list(csv.DictReader((demo_bundle / "contacts.csv").open(encoding="utf-8")))
     assert len(participants) >= 40
     assert len(edition["classes"]) >= 8
     assert len({p["class"] for p in participants}) >= 8
@@ -80,17 +86,12 @@ def test_demo_bundle_is_deterministic_and_realistic(tmp_path: Path) -> None:
     assert sum(1 for c in contacts if c["comment"].strip()) > len(contacts) / 2
 
 
-def test_demo_export_import_round_trip(db: None, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
-    from award.models import Edition, Participant
-    from channels_app.bundle.export import export_edition
+def test_demo_export_import_round_trip(
+    demo_export: LoadedDemo, demo_bundle: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The demo edition, loaded and exported (demo_export), then imported from its export into an empty database."""
     from channels_app.bundle.importer import import_edition
     from publications.services import publication_create
-
-    generate_bundle(tmp_path / "demo")
-    with django_capture_on_commit_callbacks(execute=True):
-        import_edition(tmp_path / "demo")
-    edition = Edition.objects.get()
-    export_edition(edition=edition, path=tmp_path / "export")
 
     def rows(path: Path) -> list[dict[str, Any]]:
         result = []
@@ -101,16 +102,10 @@ def test_demo_export_import_round_trip(db: None, tmp_path: Path, django_capture_
         return sorted(result, key=lambda row: row.get("ref") or row["name"])
 
     for name in ("participants.csv", "contacts.csv"):
-        assert rows(tmp_path / "export" / name) == rows(tmp_path / "demo" / name), name
+        assert rows(demo_export.export / name) == rows(demo_bundle / name), name
 
-    moment = dt.datetime(2021, 3, 1, 12, tzinfo=dt.UTC)
-    from publications.payload import canonical_json, digest_of, final_payload
-    from scoring.selectors import edition_results
-
-    before = digest_of(canonical_json(final_payload(edition_results(edition=edition), published_at=moment)))
-    Contact.objects.all().delete()
-    Participant.objects.all().delete()
-    Edition.objects.all().delete()
+    assert not Edition.objects.exists() and not Contact.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        import_edition(tmp_path / "export")
-    assert publication_create(edition=Edition.objects.get(), kind="final", published_at=moment).digest == before
+        import_edition(demo_export.export)
+    published = publication_create(edition=Edition.objects.get(), kind="final", published_at=DEMO_FINAL_AT)
+    assert published.digest == demo_export.final_digest

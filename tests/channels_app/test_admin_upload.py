@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,6 +28,7 @@ from award.roles import ORGANISERS
 from channels_app.admin_upload import MAX_UPLOAD_BYTES, UPLOAD_TIMEOUT, upload_path, upload_view
 from channels_app.bundle.format import Problem
 from channels_app.models import Answer, Contact, JudgeConflict
+from tests.conftest import ClientAs
 from tests.factories import UserFactory
 
 UPLOAD = "/admin/channels_app/contact/upload/"
@@ -54,12 +56,6 @@ if not _routed_by_contact_admin():
 def local_cache(settings: Any) -> None:
     """A cache of our own, so the test can let an hour pass."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "upload-tests"}}
-
-
-def logged_in(user: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def sample_rows(samples: Path) -> list[list[str]]:
@@ -116,11 +112,11 @@ def test_only_organisers_reach_the_upload_page(
     organiser: Any,
     judge: Any,
     company_user: Any,
-    anonymous: Client,
+    superuser: Any,
     samples: Path,
     method: str,
+    client_as: ClientAs,
 ) -> None:
-    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
     before = stored_state()
 
     def send(client: Client) -> Any:
@@ -128,26 +124,27 @@ def test_only_organisers_reach_the_upload_page(
             return client.get(UPLOAD)
         return check(client, mini, one_changed_one_new(samples))
 
-    assert send(logged_in(organiser)).status_code == 200
-    assert send(logged_in(superuser)).status_code == 200
-    assert send(logged_in(judge)).status_code == 403
-    for client in (logged_in(company_user), anonymous):
+    assert send(client_as("organiser")).status_code == 200
+    assert send(client_as("superuser")).status_code == 200
+    assert send(client_as("judge")).status_code == 403
+    for client in (client_as("company_user"), client_as("anonymous")):
         response = send(client)
         assert response.status_code == 302
         assert response["Location"] == f"/admin/login/?next={UPLOAD}"
     assert stored_state() == before
 
 
-def test_a_judge_cannot_confirm_an_organisers_check(mini: Edition, organiser: Any, judge: Any, samples: Path) -> None:
-    token = check(logged_in(organiser), mini, one_changed_one_new(samples)).context["token"]
+def test_a_judge_cannot_confirm_an_organisers_check(
+    mini: Edition, organiser: Any, judge: Any, samples: Path, client_as: ClientAs
+) -> None:
+    token = check(client_as("organiser"), mini, one_changed_one_new(samples)).context["token"]
 
-    assert confirm(logged_in(judge), token).status_code == 403
+    assert confirm(client_as("judge"), token).status_code == 403
     assert Contact.objects.count() == 35
 
 
-def test_both_posts_need_the_csrf_token(mini: Edition, organiser: Any, samples: Path) -> None:
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(organiser)
+def test_both_posts_need_the_csrf_token(mini: Edition, organiser: Any, samples: Path, client_as: ClientAs) -> None:
+    client = client_as("organiser", enforce_csrf_checks=True)
 
     assert check(client, mini, one_changed_one_new(samples)).status_code == 403
     assert confirm(client, "x" * 43).status_code == 403
@@ -156,9 +153,9 @@ def test_both_posts_need_the_csrf_token(mini: Edition, organiser: Any, samples: 
 # The check ----------------------------------------------------------------------------
 
 
-def test_the_form_offers_every_edition_newest_first(mini: Edition, organiser: Any) -> None:
+def test_the_form_offers_every_edition_newest_first(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
     Edition.objects.create(year=2019, name="Customer Service Award 2019", starts_on="2019-01-15", ends_on="2019-04-12")
-    response = logged_in(organiser).get(UPLOAD)
+    response = client_as("organiser").get(UPLOAD)
 
     form = response.context["form"]
     assert [edition.year for edition in form.fields["edition"].queryset] == [2021, 2019]
@@ -167,13 +164,13 @@ def test_the_form_offers_every_edition_newest_first(mini: Edition, organiser: An
 
 
 def test_the_check_counts_exactly_and_writes_nothing(
-    mini: Edition, organiser: Any, samples: Path, django_capture_on_commit_callbacks: Any
+    mini: Edition, organiser: Any, samples: Path, django_capture_on_commit_callbacks: Any, client_as: ClientAs
 ) -> None:
     before = stored_state()
     assert before["p001"][:2] == ("80.0000", {"wait": 5, "greeting": 4, "solution": 7, "feeling": 5})
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = check(logged_in(organiser), mini, one_changed_one_new(samples))
+        response = check(client_as("organiser"), mini, one_changed_one_new(samples))
 
     assert response.status_code == 200
     assert response.context["report"] == {"new": 1, "changed": 1, "unchanged": 34}
@@ -199,8 +196,10 @@ def test_the_command_dry_run_gives_the_same_true_counts(mini: Edition, samples: 
     assert stored_state() == before
 
 
-def test_a_file_that_changes_nothing_offers_nothing_to_import(mini: Edition, organiser: Any, samples: Path) -> None:
-    response = check(logged_in(organiser), mini, (samples / "mini" / "contacts.csv").read_bytes())
+def test_a_file_that_changes_nothing_offers_nothing_to_import(
+    mini: Edition, organiser: Any, samples: Path, client_as: ClientAs
+) -> None:
+    response = check(client_as("organiser"), mini, (samples / "mini" / "contacts.csv").read_bytes())
 
     assert response.context["report"] == {"new": 0, "changed": 0, "unchanged": 35}
     assert "token" not in response.context
@@ -209,14 +208,16 @@ def test_a_file_that_changes_nothing_offers_nothing_to_import(mini: Edition, org
     assert 'name="token"' not in page
 
 
-def test_every_bad_row_is_listed_and_nothing_can_be_confirmed(mini: Edition, organiser: Any, samples: Path) -> None:
+def test_every_bad_row_is_listed_and_nothing_can_be_confirmed(
+    mini: Edition, organiser: Any, samples: Path, client_as: ClientAs
+) -> None:
     rows = sample_rows(samples)
     set_cell(rows, "P001", "phone.wait", "7")  # line 2
     set_cell(rows, "P002", "voided", "maybe")  # line 3
     set_cell(rows, "P200", "participant", "Nobody AS")  # line 12
     before = stored_state()
 
-    response = check(logged_in(organiser), mini, as_csv(rows))
+    response = check(client_as("organiser"), mini, as_csv(rows))
 
     assert response.status_code == 200
     assert response.context["problems"] == [
@@ -237,11 +238,11 @@ def test_every_bad_row_is_listed_and_nothing_can_be_confirmed(mini: Edition, org
     assert stored_state() == before
 
 
-def test_a_bad_header_is_listed_at_line_1(mini: Edition, organiser: Any, samples: Path) -> None:
+def test_a_bad_header_is_listed_at_line_1(mini: Edition, organiser: Any, samples: Path, client_as: ClientAs) -> None:
     rows = sample_rows(samples)
     rows[0][rows[0].index("comment")] = "remark"
 
-    response = check(logged_in(organiser), mini, as_csv(rows))
+    response = check(client_as("organiser"), mini, as_csv(rows))
 
     assert response.context["problems"] == [
         Problem(1, "comment", "missing column"),
@@ -249,10 +250,12 @@ def test_a_bad_header_is_listed_at_line_1(mini: Edition, organiser: Any, samples
     ]
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_its_line(mini: Edition, organiser: Any, samples: Path) -> None:
+def test_a_file_that_is_not_utf8_is_refused_with_its_line(
+    mini: Edition, organiser: Any, samples: Path, client_as: ClientAs
+) -> None:
     content = (samples / "mini" / "contacts.csv").read_text(encoding="utf-8").encode("latin-1")
 
-    response = check(logged_in(organiser), mini, content)
+    response = check(client_as("organiser"), mini, content)
 
     assert response.status_code == 200
     line = next(n for n, text in enumerate(content.split(b"\n"), start=1) if "Ø".encode("latin-1") in text)
@@ -263,11 +266,11 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_line(mini: Edition, organis
     assert Contact.objects.count() == 35
 
 
-def test_a_file_over_10_mb_is_refused(mini: Edition, organiser: Any, samples: Path) -> None:
+def test_a_file_over_10_mb_is_refused(mini: Edition, organiser: Any, samples: Path, client_as: ClientAs) -> None:
     content = (samples / "mini" / "contacts.csv").read_bytes()
     content += b"\n" * (MAX_UPLOAD_BYTES + 1 - len(content))
 
-    response = check(logged_in(organiser), mini, content)
+    response = check(client_as("organiser"), mini, content)
 
     assert response.context["form"].errors == {
         "file": ["The file is larger than 10.0\xa0MB, the most that can be uploaded: split it into several files."]
@@ -275,8 +278,8 @@ def test_a_file_over_10_mb_is_refused(mini: Edition, organiser: Any, samples: Pa
     assert "report" not in response.context
 
 
-def test_an_empty_file_is_refused(mini: Edition, organiser: Any) -> None:
-    response = check(logged_in(organiser), mini, b"")
+def test_an_empty_file_is_refused(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
+    response = check(client_as("organiser"), mini, b"")
 
     assert response.context["form"].errors == {"file": ["The submitted file is empty."]}
 
@@ -285,12 +288,12 @@ def test_an_empty_file_is_refused(mini: Edition, organiser: Any) -> None:
 
 
 def test_confirming_imports_everything_with_the_organiser_in_the_history(
-    mini: Edition, organiser: Any, samples: Path, django_capture_on_commit_callbacks: Any
+    mini: Edition, organiser: Any, samples: Path, django_capture_on_commit_callbacks: Any, client_as: ClientAs
 ) -> None:
-    client = logged_in(organiser)
+    client = client_as("organiser")
     token = check(client, mini, one_changed_one_new(samples)).context["token"]
     version = Edition.objects.get(year=2021).data_version
-    last_change = ChangeRecord.objects.order_by("pk").last().pk
+    last_change = ChangeRecord.objects.order_by("pk").values_list("pk", flat=True).last()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = confirm(client, token)
@@ -313,8 +316,8 @@ def test_confirming_imports_everything_with_the_organiser_in_the_history(
     assert records[0].changes == {"phone.greeting": [4, 5], "score": ["80.0000", "85.0000"]}
 
 
-def test_a_check_is_used_once(mini: Edition, organiser: Any, samples: Path) -> None:
-    client = logged_in(organiser)
+def test_a_check_is_used_once(mini: Edition, organiser: Any, samples: Path, client_as: ClientAs) -> None:
+    client = client_as("organiser")
     token = check(client, mini, one_changed_one_new(samples)).context["token"]
     assert confirm(client, token).status_code == 302
     changes = ChangeRecord.objects.count()
@@ -326,34 +329,36 @@ def test_a_check_is_used_once(mini: Edition, organiser: Any, samples: Path) -> N
     assert ChangeRecord.objects.count() == changes
 
 
-def test_another_users_token_is_refused(mini: Edition, organiser: Any, samples: Path) -> None:
-    token = check(logged_in(organiser), mini, one_changed_one_new(samples)).context["token"]
-    other_organiser = UserFactory(username="other_organiser", is_staff=True)
+def test_another_users_token_is_refused(mini: Edition, organiser: Any, samples: Path, client_as: ClientAs) -> None:
+    token = check(client_as("organiser"), mini, one_changed_one_new(samples)).context["token"]
+    other_organiser = UserFactory.create(username="other_organiser", is_staff=True)
     other_organiser.groups.add(Group.objects.get(name=ORGANISERS))
     before = stored_state()
 
-    response = confirm(logged_in(other_organiser), token)
+    response = confirm(client_as(other_organiser), token)
 
     assert response.status_code == 400
     assert "This check has expired or was not yours: nothing was imported." in response.content.decode()
     assert stored_state() == before
     # The check still stands for the one who made it.
-    assert confirm(logged_in(organiser), token).status_code == 302
+    assert confirm(client_as("organiser"), token).status_code == 302
 
 
 @pytest.mark.parametrize("token", ["", "not a token", "x" * 43, "../" * 20])
-def test_an_unknown_token_is_refused(mini: Edition, organiser: Any, token: str) -> None:
-    response = confirm(logged_in(organiser), token)
+def test_an_unknown_token_is_refused(mini: Edition, organiser: Any, token: str, client_as: ClientAs) -> None:
+    response = confirm(client_as("organiser"), token)
 
     assert response.status_code == 400
     assert "This check has expired or was not yours" in response.content.decode()
 
 
-def test_a_check_expires_after_an_hour(mini: Edition, organiser: Any, samples: Path, monkeypatch: Any) -> None:
-    client = logged_in(organiser)
+def test_a_check_expires_after_an_hour(
+    mini: Edition, organiser: Any, samples: Path, monkeypatch: Any, client_as: ClientAs
+) -> None:
+    client = client_as("organiser")
     token = check(client, mini, one_changed_one_new(samples)).context["token"]
     before = stored_state()
-    an_hour_later = locmem.time.time() + UPLOAD_TIMEOUT + 1
+    an_hour_later = time.time() + UPLOAD_TIMEOUT + 1
     monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: an_hour_later))
 
     response = confirm(client, token)
@@ -364,9 +369,9 @@ def test_a_check_expires_after_an_hour(mini: Edition, organiser: Any, samples: P
 
 
 def test_rows_that_went_bad_since_the_check_are_listed_and_nothing_is_written(
-    mini: Edition, organiser: Any, samples: Path
+    mini: Edition, organiser: Any, samples: Path, client_as: ClientAs
 ) -> None:
-    client = logged_in(organiser)
+    client = client_as("organiser")
     token = check(client, mini, one_changed_one_new(samples)).context["token"]
     # Since the check, judge2 declared a conflict of interest with Tussa: their three Tussa rows are now bad.
     JudgeConflict.objects.create(judge=Contact.objects.get(ref="P200").judge, participant=Participant.objects.get(name="Tussa"))

@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from audit.models import Source
 from award.models import Edition, Participant
 from channels_app.models import Contact, JudgeConflict, Question
 from scoring.models import ChannelStanding, OverallStanding
-from tests.conftest import record
+from tests.conftest import ClientAs, record
 
 PERSONAS = ["organiser", "judge", "other_judge", "company_user", "anonymous"]
 OK, FORBIDDEN, AWAY = 200, 403, 302  # AWAY: the admin sends a judge away from an object that is not theirs
@@ -80,16 +79,9 @@ def matrix(w: dict[str, Any]) -> list[tuple[str, dict[str, int]]]:
     ]
 
 
-def client_of(persona: str, request: pytest.FixtureRequest) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    return client
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_permission_matrix(world: dict[str, Any], persona: str, request: pytest.FixtureRequest) -> None:
-    client = client_of(persona, request)
+def test_permission_matrix(world: dict[str, Any], persona: str, client_as: ClientAs) -> None:
+    client = client_as(persona)
     got, wanted = {}, {}
     for url, expected in matrix(world):
         response = client.get(url)
@@ -104,13 +96,11 @@ def test_permission_matrix(world: dict[str, Any], persona: str, request: pytest.
 
 
 @pytest.mark.parametrize("persona", ["other_judge", "company_user", "anonymous"])
-def test_nobody_but_the_owner_or_an_organiser_changes_a_contact(
-    world: dict[str, Any], persona: str, request: pytest.FixtureRequest
-) -> None:
+def test_nobody_but_the_owner_or_an_organiser_changes_a_contact(world: dict[str, Any], persona: str, client_as: ClientAs) -> None:
     contact = world["contact"]
     data = {"participant": contact.participant_id, "happened_at_0": "2021-03-01", "happened_at_1": "10:00", "comment": "x"}
-    client_of(persona, request).post(f"/admin/channels_app/contact/{contact.pk}/change/", data)
-    client_of(persona, request).post(
+    client_as(persona).post(f"/admin/channels_app/contact/{contact.pk}/change/", data)
+    client_as(persona).post(
         "/admin/channels_app/contact/",
         {"action": "void_contacts", "_selected_action": [contact.pk], "void_reason": "no", "apply": "1"},
     )
@@ -119,12 +109,12 @@ def test_nobody_but_the_owner_or_an_organiser_changes_a_contact(
     assert (after.comment, after.voided, after.updated_at) == (contact.comment, False, contact.updated_at)
 
 
-def test_other_judges_never_see_the_contact_in_any_list(world: dict[str, Any], judge: Any, other_judge: Any) -> None:
-    owner = Client(HTTP_ACCEPT_LANGUAGE="en")
-    owner.force_login(judge)
+def test_other_judges_never_see_the_contact_in_any_list(
+    world: dict[str, Any], judge: Any, other_judge: Any, client_as: ClientAs
+) -> None:
+    owner = client_as("judge")
     assert ">J001<" in owner.get("/admin/channels_app/contact/", {"q": "J001"}).content.decode()
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(other_judge)
+    client = client_as("other_judge")
     listing = client.get("/admin/channels_app/contact/", {"q": "J001"})
     conflicts = client.get("/admin/channels_app/judgeconflict/")
 

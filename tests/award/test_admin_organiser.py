@@ -1,75 +1,28 @@
-"""The admin as the organisers' workplace: who may open which page, every rule through the forms, history, publishing."""
+"""The admin as the organisers' workplace: who may open which page; editions, classes, participants, memberships and accounts,
+every rule through their forms, with history."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from datetime import date
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from audit.models import ChangeRecord, Source
+from audit.models import ChangeRecord
 from award.admin_base import is_organiser
 from award.models import AwardClass, Edition, Membership, Participant
 from award.roles import JUDGES, ORGANISERS
 from channels_app.models import Contact
-from channels_app.services import contact_void
 from publications.models import Publication
 from publications.services import publication_create
-from tests.conftest import SAMPLES, record
-from tests.factories import AwardClassFactory, ParticipantFactory, UserFactory
+from tests.admin_forms import assert_error_next_to, changes_of, edition_data, participant_data
+from tests.conftest import ClientAs
+from tests.factories import AwardClassFactory, UserFactory
 
 User = get_user_model()
 PERSONAS = ["organiser", "judge", "other_judge", "company_user", "anonymous"]
-
-
-def logged_in(user: Any, **defaults: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en", **defaults)
-    client.force_login(user)
-    return client
-
-
-def client_of(persona: str, request: pytest.FixtureRequest) -> Client:
-    if persona == "anonymous":
-        return Client(HTTP_ACCEPT_LANGUAGE="en")
-    return logged_in(request.getfixturevalue(persona))
-
-
-def field_errors(response: Any) -> dict[str, list[str]]:
-    form = response.context["adminform"].form
-    return {name: list(errors) for name, errors in form.errors.items()}
-
-
-def assert_error_next_to(response: Any, field: str, message: str) -> None:
-    """The message is the field's error, and the page shows it in that field's row."""
-    assert response.status_code == 200
-    assert field_errors(response).get(field) == [message]
-    html = response.content.decode()
-    row = re.search(rf'<div class="form-row[^"]*field-{field}[^"]*">(.*?)(?=<div class="form-row|</fieldset>)', html, re.S)
-    assert row is not None, f"no row for {field}"
-    assert message in row.group(1).replace("&#x27;", "'")
-
-
-def changes_of(subject: Any) -> list[tuple[str, dict[str, Any], str, str | None]]:
-    from audit.selectors import history_of
-
-    return [(r.action, r.changes, r.source, r.user.username if r.user else None) for r in history_of(subject).order_by("pk")]
-
-
-def expected_payloads() -> dict[str, Any]:
-    return json.loads((SAMPLES / "mini.expected.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def superuser(roles: None) -> Any:
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -135,8 +88,8 @@ def admin_urls(w: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_permission_matrix(world: dict[str, Any], persona: str, request: pytest.FixtureRequest) -> None:
-    client = client_of(persona, request)
+def test_permission_matrix(world: dict[str, Any], persona: str, client_as: ClientAs) -> None:
+    client = client_as(persona)
     edition = world["edition"]
     confirm = f"/admin/publications/publication/publish/{edition.pk}/interim/confirm/"
     expected = {"organiser": 200, "judge": 403, "other_judge": 403}
@@ -166,10 +119,14 @@ def test_permission_matrix(world: dict[str, Any], persona: str, request: pytest.
         assert (delete.status_code, get_confirm.status_code, unknown.status_code) == (403, 405, 404)
     elif persona in expected:
         assert (delete.status_code, get_confirm.status_code, unknown.status_code) == (403, 403, 403)
+    else:  # to the login page, like every other admin URL
+        for response in (delete, get_confirm, unknown):
+            assert response.status_code == 302
+            assert response["Location"] == f"/admin/login/?next={response.wsgi_request.path}"
 
 
-def test_superuser_counts_as_organiser(world: dict[str, Any], superuser: Any) -> None:
-    client = logged_in(superuser)
+def test_superuser_counts_as_organiser(world: dict[str, Any], superuser: Any, client_as: ClientAs) -> None:
+    client = client_as("superuser")
     for url in admin_urls(world):
         assert client.get(url).status_code == 200, url
 
@@ -184,13 +141,15 @@ def test_is_organiser_asks_the_database_once_per_request(organiser: Any, judge: 
             assert [is_organiser(request) for _ in range(3)] == [answer] * 3
 
 
-def test_judge_with_view_permission_on_participants_still_gets_no_page(world: dict[str, Any], judge: Any) -> None:
+def test_judge_with_view_permission_on_participants_still_gets_no_page(
+    world: dict[str, Any], judge: Any, client_as: ClientAs
+) -> None:
     """Another admin may let judges pick participants (autocomplete): the organisers' pages stay closed."""
     from django.contrib import admin
 
     judge.user_permissions.add(Permission.objects.get(codename="view_participant"))
     judge = User.objects.get(pk=judge.pk)
-    client = logged_in(judge)
+    client = client_as(judge)
     participant = world["participant"]
 
     for url in [
@@ -213,25 +172,10 @@ def test_judge_with_view_permission_on_participants_still_gets_no_page(world: di
     assert participant_admin.has_change_permission(request, participant) is False
 
 
-def test_organiser_index_lists_the_workplace(world: dict[str, Any], organiser: Any) -> None:
-    page = logged_in(organiser).get("/admin/").content.decode()
+def test_organiser_index_lists_the_workplace(world: dict[str, Any], organiser: Any, client_as: ClientAs) -> None:
+    page = client_as("organiser").get("/admin/").content.decode()
     for url in ["/admin/award/edition/", "/admin/award/participant/", "/admin/award/membership/", "/admin/auth/user/"]:
         assert url in page
-
-
-# Editions ----------------------------------------------------------------------------
-
-
-def edition_data(**overrides: Any) -> dict[str, Any]:
-    data = {
-        "year": 2022,
-        "name": "Customer Service Award 2022",
-        "starts_on": "2022-01-10",
-        "ends_on": "2022-04-10",
-        "min_contacts_per_channel": 3,
-        "publish_rankings": "on",
-    }
-    return {key: value for key, value in (data | overrides).items() if value is not None}
 
 
 @pytest.mark.parametrize(
@@ -245,18 +189,18 @@ def edition_data(**overrides: Any) -> dict[str, Any]:
     ],
 )
 def test_edition_add_refuses_bad_values_next_to_the_field(
-    mini: Edition, organiser: Any, overrides: dict[str, Any], field: str, message: str
+    mini: Edition, organiser: Any, overrides: dict[str, Any], field: str, message: str, client_as: ClientAs
 ) -> None:
     records, editions = ChangeRecord.objects.count(), Edition.objects.count()
 
-    response = logged_in(organiser).post("/admin/award/edition/add/", edition_data(**overrides))
+    response = client_as("organiser").post("/admin/award/edition/add/", edition_data(**overrides))
 
     assert_error_next_to(response, field, message)
     assert (ChangeRecord.objects.count(), Edition.objects.count()) == (records, editions)
 
 
-def test_edition_add_goes_through_the_service_with_history(mini: Edition, organiser: Any) -> None:
-    response = logged_in(organiser).post("/admin/award/edition/add/", edition_data(publish_rankings=None))
+def test_edition_add_goes_through_the_service_with_history(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
+    response = client_as("organiser").post("/admin/award/edition/add/", edition_data(publish_rankings=None))
 
     edition = Edition.objects.get(year=2022)
     assert response.status_code == 302
@@ -285,14 +229,14 @@ def test_edition_add_goes_through_the_service_with_history(mini: Edition, organi
     ]
 
 
-def test_edition_change_records_each_field_and_keeps_the_year(mini: Edition, organiser: Any) -> None:
+def test_edition_change_records_each_field_and_keeps_the_year(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
     version = mini.data_version
     data = edition_data(
         year=2099, name="Kundeserviceprisen 2021", starts_on="2021-01-15", ends_on="2021-04-30", min_contacts_per_channel=4
     )
     data.pop("publish_rankings")
 
-    response = logged_in(organiser).post(f"/admin/award/edition/{mini.pk}/change/", data)
+    response = client_as("organiser").post(f"/admin/award/edition/{mini.pk}/change/", data)
 
     assert response.status_code == 302
     mini.refresh_from_db()
@@ -317,13 +261,13 @@ def test_edition_change_records_each_field_and_keeps_the_year(mini: Edition, org
     )
 
 
-def test_edition_change_refuses_dates_that_strand_counted_contacts(mini: Edition, organiser: Any) -> None:
+def test_edition_change_refuses_dates_that_strand_counted_contacts(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
     records = ChangeRecord.objects.count()
     outside = Contact.objects.counted().filter(edition=mini, happened_at__date__lt=date(2021, 2, 10)).count()
     assert outside == 18
     data = edition_data(name=mini.name, starts_on="2021-02-10", ends_on="2021-04-12")
 
-    response = logged_in(organiser).post(f"/admin/award/edition/{mini.pk}/change/", data)
+    response = client_as("organiser").post(f"/admin/award/edition/{mini.pk}/change/", data)
 
     assert_error_next_to(response, "starts_on", "18 counted contacts would fall outside the new dates: void them first")
     mini.refresh_from_db()
@@ -331,8 +275,8 @@ def test_edition_change_refuses_dates_that_strand_counted_contacts(mini: Edition
     assert ChangeRecord.objects.count() == records
 
 
-def test_edition_pages_link_overview_and_publishing(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
+def test_edition_pages_link_overview_and_publishing(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
+    client = client_as("organiser")
     links = [
         f"/admin/scoring/scoringstate/edition/{mini.pk}/overview/",
         f"/admin/publications/publication/publish/{mini.pk}/interim/",
@@ -344,48 +288,11 @@ def test_edition_pages_link_overview_and_publishing(mini: Edition, organiser: An
     assert 'name="year"' not in change  # read-only once made
 
 
-# History -------------------------------------------------------------------------------
-
-
-def test_history_page_shows_every_record_with_who_where_and_each_field(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
-    client.post(
-        f"/admin/award/edition/{mini.pk}/change/", edition_data(name="Prisen 2021", starts_on="2021-01-15", ends_on="2021-04-12")
-    )
-
-    response = client.get(f"/admin/award/edition/{mini.pk}/history/")
-
-    assert response.status_code == 200
-    lines = response.context["lines"]
-    assert [(line.record.action, line.record.source) for line in lines] == [("update", "admin"), ("create", "import")]
-    assert [(c.label, c.old, c.new) for c in lines[0].changes] == [("Name", "Customer Service Award 2021", "Prisen 2021")]
-    page = response.content.decode()
-    assert 'Customer Service Award 2021</span> → <span class="new">Prisen 2021' in page
-    assert "organiser" in page and "import" in page
-
-
-def test_history_page_query_count_does_not_grow_with_records(mini: Edition, organiser: Any) -> None:
-    from audit.services import history_record
-
-    client = logged_in(organiser)
-    url = f"/admin/award/edition/{mini.pk}/history/"
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        assert len(client.get(url).context["lines"]) == 1
-    for n in range(40):
-        history_record(
-            subject=mini, action="update", changes={"name": [str(n), str(n + 1)]}, user=organiser, source=Source.COMMAND
-        )
-    with CaptureQueriesContext(connection) as many:
-        assert len(client.get(url).context["lines"]) == 41
-    assert len(many) <= len(few)
-
-
 # Classes ---------------------------------------------------------------------------
 
 
-def test_class_add_rename_and_remove_through_the_services(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
+def test_class_add_rename_and_remove_through_the_services(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
+    client = client_as("organiser")
     records = ChangeRecord.objects.count()
 
     duplicate = client.post("/admin/award/awardclass/add/", {"edition": mini.pk, "name": "Broadband"})
@@ -412,10 +319,10 @@ def test_class_add_rename_and_remove_through_the_services(mini: Edition, organis
     ]
 
 
-def test_class_with_participants_is_not_removed(mini: Edition, organiser: Any) -> None:
+def test_class_with_participants_is_not_removed(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
     broadband = AwardClass.objects.get(edition=mini, name="Broadband")
 
-    response = logged_in(organiser).post(f"/admin/award/awardclass/{broadband.pk}/delete/", {"post": "yes"})
+    response = client_as("organiser").post(f"/admin/award/awardclass/{broadband.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 200
     assert "Sognenett" in response.content.decode()  # named as what protects it
@@ -423,23 +330,10 @@ def test_class_with_participants_is_not_removed(mini: Edition, organiser: Any) -
     assert not ChangeRecord.objects.filter(action="delete").exists()
 
 
-# Participants --------------------------------------------------------------------
-
-
-def participant_data(edition: Edition, **overrides: Any) -> dict[str, Any]:
-    data = {
-        "edition": edition.pk,
-        "name": "Kraftlag",
-        "award_class": AwardClass.objects.get(edition=edition, name="Broadband").pk,
-        "channels": ["phone", "email"],
-    }
-    return data | overrides
-
-
-def test_participant_add_with_channels_and_history(mini: Edition, organiser: Any) -> None:
+def test_participant_add_with_channels_and_history(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
     version = mini.data_version
 
-    response = logged_in(organiser).post("/admin/award/participant/add/", participant_data(mini))
+    response = client_as("organiser").post("/admin/award/participant/add/", participant_data(mini))
 
     assert response.status_code == 302
     kraftlag = Participant.objects.get(edition=mini, name="Kraftlag")
@@ -465,35 +359,37 @@ def test_participant_add_with_channels_and_history(mini: Edition, organiser: Any
     ],
 )
 def test_participant_add_refuses_bad_values_next_to_the_field(
-    mini: Edition, organiser: Any, overrides: dict[str, Any], field: str, message: str
+    mini: Edition, organiser: Any, overrides: dict[str, Any], field: str, message: str, client_as: ClientAs
 ) -> None:
     if overrides.get("award_class") == "other edition":
-        overrides = {"award_class": AwardClassFactory(name="Bank").pk}
+        overrides = {"award_class": AwardClassFactory.create(name="Bank").pk}
     records, participants = ChangeRecord.objects.count(), Participant.objects.count()
 
-    response = logged_in(organiser).post("/admin/award/participant/add/", participant_data(mini, **overrides))
+    response = client_as("organiser").post("/admin/award/participant/add/", participant_data(mini, **overrides))
 
     assert_error_next_to(response, field, message)
     assert (ChangeRecord.objects.count(), Participant.objects.count()) == (records, participants)
 
 
-def test_participant_change_refuses_dropping_a_channel_with_counted_contacts(mini: Edition, organiser: Any) -> None:
+def test_participant_change_refuses_dropping_a_channel_with_counted_contacts(
+    mini: Edition, organiser: Any, client_as: ClientAs
+) -> None:
     sognenett = Participant.objects.get(edition=mini, name="Sognenett")
     records = ChangeRecord.objects.count()
     data = participant_data(mini, name="Sognenett", channels=["phone", "email"])
 
-    response = logged_in(organiser).post(f"/admin/award/participant/{sognenett.pk}/change/", data)
+    response = client_as("organiser").post(f"/admin/award/participant/{sognenett.pk}/change/", data)
 
     assert_error_next_to(response, "channels", "Sognenett has 3 counted contacts in chat: void them before dropping the channel")
     assert Participant.objects.get(pk=sognenett.pk).channels == ["phone", "email", "chat"]
     assert ChangeRecord.objects.count() == records
 
 
-def test_participant_change_renames_moves_and_adds_a_channel(mini: Edition, organiser: Any) -> None:
+def test_participant_change_renames_moves_and_adds_a_channel(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
     sixt = Participant.objects.get(edition=mini, name="Sixt")
     insurance = AwardClass.objects.get(edition=mini, name="Insurance")
     data = participant_data(mini, name="Sixt Norge", award_class=insurance.pk, channels=["phone", "chat", "messenger"])
-    client = logged_in(organiser)
+    client = client_as("organiser")
     assert client.get(f"/admin/award/participant/{sixt.pk}/change/").context["adminform"].form["channels"].value() == [
         "phone",
         "chat",
@@ -515,8 +411,8 @@ def test_participant_change_renames_moves_and_adds_a_channel(mini: Edition, orga
     ]
 
 
-def test_participant_with_contacts_stays_and_one_without_is_removed(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
+def test_participant_with_contacts_stays_and_one_without_is_removed(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
+    client = client_as("organiser")
     sixt = Participant.objects.get(edition=mini, name="Sixt")
     response = client.post(f"/admin/award/participant/{sixt.pk}/delete/", {"post": "yes"})
     assert response.status_code == 200  # Django names the contacts that protect it
@@ -534,9 +430,9 @@ def test_participant_with_contacts_stays_and_one_without_is_removed(mini: Editio
 # Memberships ---------------------------------------------------------------------------
 
 
-def test_membership_add_and_delete_with_history(mini: Edition, organiser: Any, judge: Any) -> None:
-    client = logged_in(organiser)
-    reader = UserFactory(username="sixt_reader")
+def test_membership_add_and_delete_with_history(mini: Edition, organiser: Any, judge: Any, client_as: ClientAs) -> None:
+    client = client_as("organiser")
+    reader = UserFactory.create(username="sixt_reader")
     sixt = Participant.objects.get(edition=mini, name="Sixt")
     tussa = Participant.objects.get(edition=mini, name="Tussa")
     records = ChangeRecord.objects.count()
@@ -561,10 +457,10 @@ def test_membership_add_and_delete_with_history(mini: Edition, organiser: Any, j
 # Accounts ---------------------------------------------------------------------------
 
 
-def test_organiser_creates_a_judge(roles: None, organiser: Any) -> None:
+def test_organiser_creates_a_judge(roles: None, organiser: Any, client_as: ClientAs) -> None:
     data = {"username": "judge7", "usable_password": "true", "password1": "a-Long-pass-123", "password2": "a-Long-pass-123"}
 
-    response = logged_in(organiser).post("/admin/auth/user/add/", data | {"role": "judge"})
+    response = client_as("organiser").post("/admin/auth/user/add/", data | {"role": "judge"})
 
     assert response.status_code == 302
     judge7 = User.objects.get(username="judge7")
@@ -575,8 +471,10 @@ def test_organiser_creates_a_judge(roles: None, organiser: Any) -> None:
     assert ChangeRecord.objects.get(object_id=judge7.pk, content_type__model="user").note == "account created"
 
 
-def test_organiser_cannot_grant_rights_beyond_a_role(roles: None, organiser: Any, judge: Any, superuser: Any) -> None:
-    client = logged_in(organiser)
+def test_organiser_cannot_grant_rights_beyond_a_role(
+    roles: None, organiser: Any, judge: Any, superuser: Any, client_as: ClientAs
+) -> None:
+    client = client_as("organiser")
     page = client.get(f"/admin/auth/user/{judge.pk}/change/")
     form = page.context["adminform"].form
     assert set(form.fields) == {"username", "password", "first_name", "last_name", "email", "role", "is_active"}
@@ -612,9 +510,9 @@ def test_organiser_cannot_grant_rights_beyond_a_role(roles: None, organiser: Any
 
 
 def test_organiser_changes_a_role_and_a_judge_cannot_be_a_company_user(
-    world: dict[str, Any], organiser: Any, judge: Any, company_user: Any
+    world: dict[str, Any], organiser: Any, judge: Any, company_user: Any, client_as: ClientAs
 ) -> None:
-    client = logged_in(organiser)
+    client = client_as("organiser")
     base = {"first_name": "", "last_name": "", "email": "", "is_active": "on"}
 
     promoted = client.post(f"/admin/auth/user/{judge.pk}/change/", base | {"username": "judge", "role": "organiser"})
@@ -629,9 +527,9 @@ def test_organiser_changes_a_role_and_a_judge_cannot_be_a_company_user(
     assert not User.objects.get(pk=company_user.pk).is_staff
 
 
-def test_user_list_shows_and_filters_roles(world: dict[str, Any], organiser: Any, superuser: Any) -> None:
-    client = logged_in(organiser)
-    UserFactory(username="nobody")
+def test_user_list_shows_and_filters_roles(world: dict[str, Any], organiser: Any, superuser: Any, client_as: ClientAs) -> None:
+    client = client_as("organiser")
+    UserFactory.create(username="nobody")
 
     def listed(query: str) -> dict[str, str]:
         response = client.get(f"/admin/auth/user/{query}")
@@ -654,245 +552,8 @@ def test_user_list_shows_and_filters_roles(world: dict[str, Any], organiser: Any
     assert set(listed("?role=none")) == {"nobody"}
 
 
-# The overview ----------------------------------------------------------------------------
-
-
-def overview_lines(response: Any) -> dict[str, Any]:
-    return {line.name: line for block in response.context["overview"].classes for line in block.participants}
-
-
-def test_overview_counts_contacts_against_the_minimum_and_shows_live_ranks(mini: Edition, organiser: Any) -> None:
-    # One Sixt chat contact voided: Sixt falls below the minimum in chat, and so overall.
-    contact_void(contact=Contact.objects.get(edition=mini, ref="C500"), reason="test", source=Source.COMMAND)
-
-    response = logged_in(organiser).get(f"/admin/scoring/scoringstate/edition/{mini.pk}/overview/")
-
-    assert response.status_code == 200
-    overview = response.context["overview"]
-    assert [code for code, _ in overview.channels] == ["phone", "email", "chat"]
-    assert [(block.name, [line.name for line in block.participants]) for block in overview.classes] == [
-        ("Broadband", ["Sognenett", "Tussa"]),
-        ("Car rental", ["Sixt"]),
-        ("Insurance", ["Fjord Forsikring, avd. Øst", "Frende Forsikring"]),
-    ]
-    lines = overview_lines(response)
-    sixt_phone, sixt_email, sixt_chat = lines["Sixt"].cells
-    assert (sixt_phone.contacts, sixt_phone.qualified, sixt_phone.rank, str(sixt_phone.total)) == (3, True, 1, "98.3333")
-    assert sixt_email is None
-    assert (sixt_chat.contacts, sixt_chat.minimum, sixt_chat.qualified, sixt_chat.rank, sixt_chat.missing) == (
-        2,
-        3,
-        False,
-        None,
-        1,
-    )
-    assert (lines["Sixt"].qualified, lines["Sixt"].class_rank, lines["Sixt"].edition_rank) == (False, None, None)
-    frende_phone = lines["Frende Forsikring"].cells[0]
-    assert (frende_phone.contacts, frende_phone.rank) == (3, 3)  # P303 is voided: it does not count
-    assert (lines["Tussa"].class_rank, lines["Tussa"].edition_rank) == (1, 1)
-    assert (lines["Fjord Forsikring, avd. Øst"].class_rank, lines["Fjord Forsikring, avd. Øst"].edition_rank) == (2, 4)
-    page = response.content.decode()
-    assert "not ranked: 1 more contact needed" in page
-    assert "4 of 5 participants would be ranked overall" in page
-
-
-def grow(edition: Edition, n: int) -> None:
-    """n more participants, each with three counted phone contacts and a membership."""
-    broadband = AwardClass.objects.get(edition=edition, name="Broadband")
-    for i in range(n):
-        participant = ParticipantFactory(edition=edition, award_class=broadband, name=f"Extra {i}", channels=["phone", "email"])
-        for k in range(3):
-            record(
-                edition,
-                ref=f"X{i}-{k}",
-                participant=participant,
-                channel="phone",
-                judge=UserFactory(username="judge1"),
-                answers={"wait": 5, "greeting": k, "solution": 10},
-            )
-        Membership.objects.create(user=UserFactory(username=f"reader{i}"), participant=participant)
-
-
-def queries_of(client: Client, url: str) -> int:
-    client.get(url)  # warm: standings brought current, content types cached
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-ADMIN_LISTS = [
-    "/admin/scoring/scoringstate/edition/{edition}/overview/",
-    "/admin/award/participant/",
-    "/admin/award/awardclass/",
-    "/admin/award/membership/",
-    "/admin/award/edition/",
-    "/admin/publications/publication/",
-    "/admin/auth/user/",
-]
-
-
-def test_overview_and_lists_keep_their_query_count_as_the_data_grows(
-    mini: Edition, organiser: Any, django_assert_max_num_queries: Any
-) -> None:
-    client = logged_in(organiser)
-    urls = [url.format(edition=mini.pk) for url in ADMIN_LISTS]
-    publication_create(edition=mini, kind="interim")
-    small = {url: queries_of(client, url) for url in urls}
-
-    grow(mini, 12)
-    publication_create(edition=mini, kind="final")
-    publication_create(edition=mini, kind="interim")
-
-    assert len(overview_lines(client.get(urls[0]))) == 17
-    for url in urls:
-        client.get(url)
-        with django_assert_max_num_queries(small[url]):
-            client.get(url)
-    assert client.get("/admin/award/participant/").context["cl"].result_count == 17
-
-
-# Publishing -----------------------------------------------------------------------
-
-
-def test_interim_preview_shows_the_top_three_and_averages_but_no_score(mini: Edition, organiser: Any) -> None:
-    response = logged_in(organiser).get(f"/admin/publications/publication/publish/{mini.pk}/interim/")
-
-    assert response.status_code == 200
-    expected = expected_payloads()["interim"]
-    payload = response.context["preview"].payload
-    assert {k: v for k, v in payload.items() if k != "published_at"} == expected
-    page = response.content.decode()
-    channels = {c["code"]: c for c in response.context["payload"]["channels"]}
-    assert channels["phone"]["top3"] == ["Frende Forsikring", "Sixt", "Tussa"]
-    assert str(channels["phone"]["average"]) == "73.3"
-    for channel in ("phone", "email", "chat"):
-        section = re.search(rf'id="channel-{channel}">(.*?)</div>', page, re.S).group(1)
-        assert all(name in section for name in expected["channels"][channel]["top3"])
-        assert f"Field average: {expected['channels'][channel]['average']}" in section
-    # No individual score anywhere on the page (Sixt's phone score is 98.3, Tussa's 96.7).
-    assert "98.3" not in page and "96.7" not in page
-    assert response.context["preview"].canonical in page.replace("&quot;", '"')
-
-
-def test_final_preview_shows_rankings_with_scores_in_the_readers_language(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
-    url = f"/admin/publications/publication/publish/{mini.pk}/final/"
-
-    response = client.get(url)
-
-    expected = expected_payloads()["final"]
-    assert {k: v for k, v in response.context["preview"].payload.items() if k != "published_at"} == expected
-    overall = re.search(r'id="overall">(.*?)</div>', response.content.decode(), re.S).group(1)
-    assert "Sixt (Car rental) (96.4)" in overall
-    assert "<td>Tussa</td><td>Broadband</td><td>93.9</td>" in overall
-    nb = client.get(url, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
-    assert "96,4" in nb and "96.4" not in nb.split('id="canonical-json"')[0]
-
-
-def test_confirm_publishes_exactly_one_publication_and_shows_its_digest(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
-    preview = client.get(f"/admin/publications/publication/publish/{mini.pk}/interim/").context["preview"]
-
-    response = client.post(
-        f"/admin/publications/publication/publish/{mini.pk}/interim/confirm/", {"fingerprint": preview.fingerprint, "latest": ""}
-    )
-
-    publication = Publication.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/publications/publication/{publication.pk}/change/"
-    assert (publication.kind, publication.published_by, publication.supersedes) == ("interim", organiser, None)
-    assert {k: v for k, v in json.loads(publication.payload).items() if k != "published_at"} == expected_payloads()["interim"]
-    page = client.get(response["Location"]).content.decode()
-    assert f"Published the interim results of 2021: {publication.digest}" in page
-    assert "/api/v1/editions/2021/results/interim/" in page
-    assert f"/admin/publications/publication/{publication.pk}/json/" in page
-
-    raw = client.get(f"/admin/publications/publication/{publication.pk}/json/")
-    assert raw["Content-Type"] == "application/json; charset=utf-8"
-    assert "sha256:" + hashlib.sha256(raw.content).hexdigest() == publication.digest
-
-
-def test_confirm_refuses_when_the_results_changed_since_the_preview(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
-    url = f"/admin/publications/publication/publish/{mini.pk}/interim/"
-    reviewed = client.get(url).context["preview"]
-
-    # Meanwhile a Sixt phone contact is voided: Sixt drops out of the phone top 3.
-    contact_void(contact=Contact.objects.get(edition=mini, ref="P500"), reason="wrong number", source=Source.COMMAND)
-    response = client.post(url + "confirm/", {"fingerprint": reviewed.fingerprint, "latest": ""})
-
-    assert response.status_code == 200
-    assert Publication.objects.count() == 0
-    assert "Nothing was published. The results changed since you reviewed them." in response.content.decode()
-    fresh = response.context["preview"]
-    assert fresh.fingerprint != reviewed.fingerprint
-    assert fresh.payload["channels"]["phone"]["top3"] == ["Frende Forsikring", "Sognenett", "Tussa"]
-    assert response.context["form"]["fingerprint"].value() == fresh.fingerprint
-
-    again = client.post(url + "confirm/", {"fingerprint": fresh.fingerprint, "latest": ""})
-    assert again.status_code == 302
-    assert json.loads(Publication.objects.get().payload)["channels"]["phone"]["top3"] == [
-        "Frende Forsikring",
-        "Sognenett",
-        "Tussa",
-    ]
-
-
-def test_a_correction_names_the_latest_publication_and_needs_a_reason(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser)
-    first = publication_create(edition=mini, kind="final")
-    url = f"/admin/publications/publication/publish/{mini.pk}/final/"
-    preview = client.get(url).context["preview"]
-    assert preview.latest == first
-    data = {"fingerprint": preview.fingerprint, "latest": first.pk, "correct_latest": "on", "correction_reason": " "}
-
-    refused = client.post(url + "confirm/", data)
-    assert refused.status_code == 200
-    assert list(refused.context["form"].errors["correction_reason"]) == ["Say why the publication corrects the earlier one."]
-    assert Publication.objects.count() == 1
-
-    stale = client.post(url + "confirm/", data | {"latest": "", "correction_reason": "Tussa's e-mail score"})
-    assert stale.status_code == 200 and Publication.objects.count() == 1
-
-    published = client.post(url + "confirm/", data | {"correction_reason": "Tussa's e-mail score"})
-    assert published.status_code == 302
-    correction = Publication.objects.filter(kind="final").newest_first().first()
-    assert (correction.supersedes, correction.correction_reason) == (first, "Tussa's e-mail score")
-
-
-def test_confirm_needs_the_csrf_token(mini: Edition, organiser: Any) -> None:
-    client = logged_in(organiser, enforce_csrf_checks=True)
-    preview = client.get(f"/admin/publications/publication/publish/{mini.pk}/interim/")
-    fingerprint = preview.context["preview"].fingerprint
-
-    refused = client.post(f"/admin/publications/publication/publish/{mini.pk}/interim/confirm/", {"fingerprint": fingerprint})
-    assert refused.status_code == 403
-    assert Publication.objects.count() == 0
-
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', preview.content.decode()).group(1)
-    accepted = client.post(
-        f"/admin/publications/publication/publish/{mini.pk}/interim/confirm/",
-        {"fingerprint": fingerprint, "csrfmiddlewaretoken": token},
-    )
-    assert accepted.status_code == 302
-    assert Publication.objects.count() == 1
-
-
-def test_publications_stay_read_only(mini: Edition, organiser: Any) -> None:
-    publication = publication_create(edition=mini, kind="interim")
-    client = logged_in(organiser)
-
-    page = client.get(f"/admin/publications/publication/{publication.pk}/change/")
-    assert page.status_code == 200
-    assert page.context["has_change_permission"] is False
-    assert client.post(f"/admin/publications/publication/{publication.pk}/change/", {"digest": "sha256:x"}).status_code == 403
-    assert client.get(f"/admin/publications/publication/{publication.pk}/delete/").status_code == 403
-    assert client.get("/admin/publications/publication/add/").status_code == 403
-    assert Publication.objects.get().digest == publication.digest
-
-
 def test_a_refusal_the_form_did_not_foresee_is_a_message_not_an_error_page(
-    mini: Edition, organiser: Any, monkeypatch: pytest.MonkeyPatch
+    mini: Edition, organiser: Any, monkeypatch: pytest.MonkeyPatch, client_as: ClientAs
 ) -> None:
     """A race: the form's check passed, the service's refuses when writing. The view's transaction is rolled back."""
     import award.forms
@@ -903,7 +564,7 @@ def test_a_refusal_the_form_did_not_foresee_is_a_message_not_an_error_page(
     url = f"/admin/award/participant/{sognenett.pk}/change/"
     data = participant_data(mini, name="Sognenett Nett", channels=["phone", "email"])
 
-    response = logged_in(organiser).post(url, data, follow=True)
+    response = client_as("organiser").post(url, data, follow=True)
 
     assert response.redirect_chain == [(url, 302)]
     assert [str(m) for m in response.context["messages"]] == [

@@ -38,7 +38,7 @@ def copy_mini(samples: Path, tmp_path: Path) -> Path:
     return bundle
 
 
-def edit_csv(path: Path, change: Callable[[list[list[str]]], None]) -> None:
+def edit_csv(path: Path, change: Callable[[list[list[str]]], object]) -> None:
     rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
     change(rows)
     with path.open("w", encoding="utf-8", newline="") as out:
@@ -310,13 +310,14 @@ def test_dry_run_writes_nothing(mini: Edition, samples: Path, tmp_path: Path) ->
 
 def test_zip_import(samples: Path, tmp_path: Path, db: None) -> None:
     archive = tmp_path / "mini.zip"
-    with zipfile.ZipFile(archive, "w") as out:
+    with zipfile.ZipFile(archive, "w") as zipped:
         for name in ("edition.json", "participants.csv", "contacts.csv"):
-            out.write(samples / "mini" / name, f"mini/{name}")
+            zipped.write(samples / "mini" / name, f"mini/{name}")
 
     code, out, _ = run("import_edition", str(archive))
 
     assert code == 0
+    assert "contacts created: 35" in out
     assert Contact.objects.count() == 35
     assert Answer.objects.filter(contact__ref="P002").count() == 3  # greeting is N/A: no answer row
 
@@ -370,7 +371,7 @@ def test_missing_question_column_of_a_channel_in_use(samples: Path, tmp_path: Pa
 def test_an_account_that_is_not_a_judge_cannot_be_named_as_judge(mini: Edition, samples: Path, tmp_path: Path) -> None:
     from tests.factories import UserFactory
 
-    UserFactory(username="sognenett")  # a company user
+    UserFactory.create(username="sognenett")  # a company user
     path = tmp_path / "contacts.csv"
     shutil.copy(samples / "mini" / "contacts.csv", path)
     edit_csv(path, set_cell(1, "judge", "sognenett"))

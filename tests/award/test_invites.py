@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from audit.models import ChangeRecord, Source
 from award.models import Membership, Participant
+from tests.conftest import ClientAs
 from tests.factories import UserFactory
 
 NEW_PASSWORD = "Fjordblå-kundeservice-2021"
@@ -26,16 +27,10 @@ NEW_PASSWORD = "Fjordblå-kundeservice-2021"
 @pytest.fixture
 def invited(participant_a: Participant) -> Membership:
     """A company account as an organiser makes it: no usable password yet, an e-mail address, a membership."""
-    user = UserFactory(username="kari", email="kari@company-a.example")
+    user = UserFactory.create(username="kari", email="kari@company-a.example")
     user.set_unusable_password()
     user.save()
     return Membership.objects.create(user=user, participant=participant_a)
-
-
-def organiser_client(organiser: Any) -> Client:
-    client = Client()
-    client.force_login(organiser)
-    return client
 
 
 def send_invitation(client: Client, *memberships: Membership) -> Any:
@@ -54,9 +49,9 @@ def link_in(message: Any) -> str:
 
 
 def test_organiser_invites_and_the_company_user_sets_a_password_and_lands_on_the_dashboard(
-    organiser: Any, invited: Membership
+    organiser: Any, invited: Membership, client_as: ClientAs
 ) -> None:
-    response = send_invitation(organiser_client(organiser), invited)
+    response = send_invitation(client_as("organiser"), invited)
 
     assert "Invitation sent to kari@company-a.example." in [str(m) for m in response.context["messages"]]
     assert len(mail.outbox) == 1
@@ -97,12 +92,12 @@ def test_organiser_invites_and_the_company_user_sets_a_password_and_lands_on_the
 
 
 def test_an_account_without_an_address_is_refused_and_the_others_are_invited(
-    organiser: Any, invited: Membership, participant_b: Participant
+    organiser: Any, invited: Membership, participant_b: Participant, client_as: ClientAs
 ) -> None:
-    silent = UserFactory(username="no-mail", email="")
+    silent = UserFactory.create(username="no-mail", email="")
     without = Membership.objects.create(user=silent, participant=participant_b)
 
-    response = send_invitation(organiser_client(organiser), invited, without)
+    response = send_invitation(client_as("organiser"), invited, without)
 
     messages = [str(m) for m in response.context["messages"]]
     assert "no-mail has no e-mail address" in messages
@@ -111,13 +106,15 @@ def test_an_account_without_an_address_is_refused_and_the_others_are_invited(
 
 
 @pytest.mark.parametrize("persona", ["judge", "company_user", "anonymous"])
-def test_only_organisers_send_invitations(persona: str, invited: Membership, request: pytest.FixtureRequest) -> None:
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = send_invitation(client, invited)
-    assert response.redirect_chain == [] or response.redirect_chain[0][0].startswith("/admin/login/")
-    assert response.status_code in (200, 403)  # the admin's login page, or refused
+def test_only_organisers_send_invitations(persona: str, invited: Membership, client_as: ClientAs) -> None:
+    response = send_invitation(client_as(persona), invited)
+
+    if persona == "judge":  # staff, but the memberships are the organisers' page: refused
+        assert (response.status_code, response.redirect_chain) == (403, [])
+    else:  # not staff: the admin's login page
+        assert response.redirect_chain == [("/admin/login/?next=/admin/award/membership/", 302)]
+        assert response.status_code == 200
+        assert response.templates[0].name == "admin/login.html"
     assert mail.outbox == []
 
 
@@ -134,9 +131,8 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(company_u
     assert "Please enter a correct username and password" in response.content.decode()
 
 
-def test_logout_is_a_post_and_ends_the_session(company_user: Any) -> None:
-    client = Client()
-    client.force_login(company_user)
+def test_logout_is_a_post_and_ends_the_session(company_user: Any, client_as: ClientAs) -> None:
+    client = client_as("company_user")
     assert client.post("/accounts/logout/")["Location"] == "/"
     assert client.get("/dashboard/")["Location"] == "/accounts/login/?next=/dashboard/"
 
@@ -156,8 +152,9 @@ def test_password_reset_by_e_mail(invited: Membership) -> None:
     client.post("/accounts/password/reset/", {"email": "kari@company-a.example"})
     assert len(mail.outbox) == 2
     assert "/accounts/invitation/" not in mail.outbox[1].body
-    link = re.search(r"http://testserver(/accounts/password/reset/[^/]+/[^/]+/)", mail.outbox[1].body).group(1)
-    form_page = client.get(link, follow=True)
+    reset = re.search(r"http://testserver(/accounts/password/reset/[^/]+/[^/]+/)", str(mail.outbox[1].body))
+    assert reset is not None, mail.outbox[1].body
+    form_page = client.get(reset.group(1), follow=True)
     client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
@@ -211,12 +208,14 @@ def test_a_company_user_with_a_password_still_gets_a_reset_link(company_user: An
     assert len(mail.outbox) == 1 and "/accounts/password/reset/" in mail.outbox[0].body
 
 
-def test_invitation_links_use_site_url_when_it_is_set(organiser: Any, invited: Membership, settings: Any) -> None:
+def test_invitation_links_use_site_url_when_it_is_set(
+    organiser: Any, invited: Membership, settings: Any, client_as: ClientAs
+) -> None:
     """An organiser who reached the site under another host name still sends links to the site's public address."""
     settings.SITE_URL = "https://award.example.org"
-    organiser_client(organiser).post(
+    client_as("organiser").post(
         "/admin/award/membership/", {"action": "send_invitation", "_selected_action": [invited.pk]}, HTTP_HOST="testserver"
     )
-    body = mail.outbox[0].body
+    body = str(mail.outbox[0].body)
     assert re.search(r"^https://award\.example\.org/accounts/invitation/[^/]+/[^/]+/$", body, re.M)
     assert "https://award.example.org/accounts/login/" in body and "testserver" not in body

@@ -13,7 +13,7 @@ from award.models import AwardClass, Edition
 from publications.models import Publication
 from publications.services import publication_create
 from tests.factories import ParticipantFactory
-from tests.test_public_pages import FINAL_AT, INTERIM_AT, Page
+from tests.website.page import FINAL_AT, INTERIM_AT, Page
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -33,6 +33,13 @@ def badge(client: Client, url: str, language: str = "nb") -> tuple[ET.Element, l
     root = ET.fromstring(response.content)  # well-formed XML, or this raises
     assert root.tag == f"{SVG}svg"
     return root, [element.text or "" for element in root.iter(f"{SVG}text")]
+
+
+def title_of(root: ET.Element) -> str | None:
+    """The badge's <title>: its text alternative."""
+    title = root.find(f"{SVG}title")
+    assert title is not None, "the badge has no <title>"
+    return title.text
 
 
 @pytest.mark.parametrize(
@@ -89,9 +96,9 @@ def test_a_badge_shows_the_year_the_prize_and_the_winners(
 
     assert texts == lines
     assert root.get("role") == "img"
-    assert root.find(f"{SVG}title").text == title
+    assert title_of(root) == title
     assert root.get("lang") == language
-    assert int(root.get("height")) == 100 + 26 * (len(lines) - 2) - 2
+    assert root.get("height") == str(100 + 26 * (len(lines) - 2) - 2)
 
 
 def test_a_class_badge_has_the_address_of_the_organisers_slug(mini: Edition, client: Client) -> None:
@@ -136,7 +143,7 @@ def test_no_badge_before_the_final_publication(mini: Edition, client: Client) ->
 def test_no_badge_for_a_prize_without_a_winner(mini: Edition, client: Client) -> None:
     """Messenger is offered but nobody was tested in it; Banking has a participant that was never ranked."""
     banking = AwardClass.objects.create(edition=mini, name="Banking")
-    ParticipantFactory(edition=mini, award_class=banking, name="Nordbank", channels=["messenger"])
+    ParticipantFactory.create(edition=mini, award_class=banking, name="Nordbank", channels=["messenger"])
     publication = publication_create(edition=mini, kind="final", published_at=FINAL_AT)
     assert '"messenger":{"average":null,"ranking":[],"winners":[]}' in Publication.objects.get(pk=publication.pk).payload
 
@@ -176,7 +183,7 @@ def test_the_final_page_offers_a_snippet_for_every_prize_with_a_winner(final: Pu
         assert f'<img src="http://testserver{src}" alt="{alt}"' in snippet
         # The badge reads like its text alternative, whatever language the winner's visitors' browsers ask for.
         root, _ = badge(client, src, "en")
-        assert root.find(f"{SVG}title").text == alt, src
+        assert title_of(root) == alt, src
 
 
 def test_the_snippet_is_in_the_language_of_the_page_it_was_copied_from(final: Publication, client: Client) -> None:

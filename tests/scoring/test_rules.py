@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from publications.payload import canonical_json, digest_of
 from scoring import rules
 from scoring.results import ChannelTally, Entrant, channel_score_from_tally, compute_results
 
@@ -86,12 +85,6 @@ def test_published_rounds_half_up_to_one_decimal() -> None:
 def test_names_sort_by_casefold_code_points() -> None:
     names = ["tussa", "Sognenett", "Ærlig AS", "eidsiva", "Øst"]
     assert sorted(names, key=rules.name_key) == ["eidsiva", "Sognenett", "tussa", "Ærlig AS", "Øst"]
-
-
-def test_canonical_json_and_digest() -> None:
-    text = canonical_json({"b": 1, "a": {"ø": "Sognenett", "list": [1, 2]}})
-    assert text == '{"a":{"list":[1,2],"ø":"Sognenett"},"b":1}'
-    assert digest_of(text) == "sha256:" + __import__("hashlib").sha256(text.encode()).hexdigest()
 
 
 def test_tally_path_agrees_with_the_list_rules_on_random_data() -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from award.models import Participant
-from tests.conftest import record
+from tests.conftest import ClientAs, record
 from tests.factories import QuestionFactory
 
 PERSONAS = ["company_user", "other_company_user", "judge", "organiser", "anonymous"]
@@ -23,7 +22,7 @@ PERSONAS = ["company_user", "other_company_user", "judge", "organiser", "anonymo
 def world(participant_a: Participant, participant_b: Participant, judge: Any) -> dict[str, Any]:
     """A and B in one edition, each with a scored phone contact by a judge whose name must never show."""
     edition = participant_a.edition
-    QuestionFactory(edition=edition, channel="phone", key="solution", area="Solution", max_points=10)
+    QuestionFactory.create(edition=edition, channel="phone", key="solution", area="Solution", max_points=10)
     judge.username = "judge-ingrid-hansen"
     judge.save()
     record(edition, participant=participant_a, channel="phone", judge=judge, answers={"solution": 8}, comment="Comment about A")
@@ -37,16 +36,9 @@ def a_urls(w: dict[str, Any]) -> list[str]:
     return [f"{base}/", f"{base}/report/", f"{base}/contacts.csv", f"{base}/chart/phone.svg", f"{base}/chart/chat.svg"]
 
 
-def client_for(persona: str, request: pytest.FixtureRequest) -> Client:
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    return client
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_participant_a_urls(persona: str, world: dict[str, Any], request: pytest.FixtureRequest) -> None:
-    client = client_for(persona, request)
+def test_participant_a_urls(persona: str, world: dict[str, Any], client_as: ClientAs) -> None:
+    client = client_as(persona)
     for url in a_urls(world):
         response = client.get(url)
         if persona == "company_user":
@@ -61,8 +53,8 @@ def test_participant_a_urls(persona: str, world: dict[str, Any], request: pytest
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_dashboard_home_and_year(persona: str, world: dict[str, Any], request: pytest.FixtureRequest) -> None:
-    client = client_for(persona, request)
+def test_dashboard_home_and_year(persona: str, world: dict[str, Any], client_as: ClientAs) -> None:
+    client = client_as(persona)
     home, year = client.get("/dashboard/"), client.get(f"/dashboard/{world['year']}/")
     if persona == "anonymous":
         assert home["Location"] == "/accounts/login/?next=/dashboard/"
@@ -83,27 +75,28 @@ def test_dashboard_home_and_year(persona: str, world: dict[str, Any], request: p
     assert year.status_code == 404
 
 
-def test_participant_b_urls_are_404_for_company_user_a(world: dict[str, Any], company_user: Any) -> None:
-    client = Client()
-    client.force_login(company_user)
+def test_participant_b_urls_are_404_for_company_user_a(world: dict[str, Any], company_user: Any, client_as: ClientAs) -> None:
+    client = client_as("company_user")
     base = f"/dashboard/{world['year']}/{world['b']}"
     for url in [f"{base}/", f"{base}/report/", f"{base}/contacts.csv", f"{base}/chart/phone.svg"]:
         assert client.get(url).status_code == 404, url
 
 
-def test_own_participant_under_another_year_or_channel_is_404(world: dict[str, Any], company_user: Any) -> None:
-    client = Client()
-    client.force_login(company_user)
+def test_own_participant_under_another_year_or_channel_is_404(
+    world: dict[str, Any], company_user: Any, client_as: ClientAs
+) -> None:
+    client = client_as("company_user")
     assert client.get(f"/dashboard/{world['year'] + 1}/{world['a']}/").status_code == 404
     assert client.get(f"/dashboard/{world['year']}/{world['a']}/chart/email.svg").status_code == 404  # not offered
     assert client.get(f"/dashboard/{world['year']}/{world['a']}/chart/fax.svg").status_code == 404
 
 
-def test_company_users_are_not_staff_and_the_header_links_to_their_dashboard(world: dict[str, Any], company_user: Any) -> None:
+def test_company_users_are_not_staff_and_the_header_links_to_their_dashboard(
+    world: dict[str, Any], company_user: Any, client_as: ClientAs
+) -> None:
     assert not company_user.is_staff
-    client = Client()
-    client.force_login(company_user)
+    client = client_as("company_user")
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'href="/dashboard/"' in html and 'action="/accounts/logout/"' in html
-    anonymous = Client().get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    anonymous = client_as("anonymous").get("/").content.decode()
     assert 'href="/accounts/login/"' in anonymous and 'href="/dashboard/"' not in anonymous

@@ -133,19 +133,29 @@ def test_verify_catches_a_stored_score_that_disagrees_with_its_answers(mini: Edi
 
 
 def test_api_answers_404_with_json_before_publication(mini: Edition, client: Client) -> None:
-    for url in (
-        "/api/v1/editions/2021/results/interim/",
-        "/api/v1/editions/2021/results/final/",
-        "/api/v1/editions/1999/results/interim/",
-        "/api/v1/editions/2021/publications/",
-        "/api/v1/editions/abc/results/interim/",
-        "/api/v1/no-such-thing/",
+    nothing_here = {"detail": "There is nothing at this address of the API."}
+    for url, body in (
+        (
+            "/api/v1/editions/2021/results/interim/",
+            {"detail": "No interim results of 2021 have been published.", "year": 2021, "kind": "interim"},
+        ),
+        (
+            "/api/v1/editions/2021/results/final/",
+            {"detail": "No final results of 2021 have been published.", "year": 2021, "kind": "final"},
+        ),
+        (
+            "/api/v1/editions/1999/results/interim/",
+            {"detail": "No interim results of 1999 have been published.", "year": 1999, "kind": "interim"},
+        ),
+        ("/api/v1/editions/2021/publications/", {"detail": "Nothing of 2021 has been published.", "year": 2021}),
+        ("/api/v1/editions/abc/results/interim/", nothing_here),  # not a year: no such address
+        ("/api/v1/no-such-thing/", nothing_here),
     ):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 404, url
         assert response["Content-Type"] == "application/json"
-        assert "published" in response.json()["detail"] or "nothing at this address" in response.json()["detail"]
-        assert client.get(url, HTTP_ACCEPT_LANGUAGE="nb").json()["detail"] != response.json()["detail"]  # translated
+        assert response.json() == body, url
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="nb").json()["detail"] != body["detail"]  # translated
     assert client.get("/api/v1/editions/").json() == []
 
 
@@ -188,12 +198,21 @@ def test_api_reads_publications_not_live_standings(
     assert "Sixt" in document["channels"]["phone"]["top3"]  # Sixt no longer qualifies live, but the publication stands
 
 
-def test_api_query_count_is_constant(mini: Edition, client: Client, django_assert_max_num_queries: Any) -> None:
-    publication_create(edition=mini, kind="final")
+def test_api_query_count_is_constant(
+    mini: Edition, client: Client, django_assert_max_num_queries: Any, mini_expected: dict[str, Any]
+) -> None:
+    publication = publication_create(edition=mini, kind="final")
     with django_assert_max_num_queries(2):
-        client.get("/api/v1/editions/")
+        editions = client.get("/api/v1/editions/")
     with django_assert_max_num_queries(1):
-        client.get("/api/v1/editions/2021/results/final/")
+        final = client.get("/api/v1/editions/2021/results/final/")
+
+    assert editions.status_code == 200
+    assert editions.json() == [{"year": 2021, "name": "Customer Service Award 2021", "interim": False, "final": True}]
+    assert final.status_code == 200
+    document = final.json()
+    assert (document.pop("digest"), document.pop("published_at")) == (publication.digest, publication.published_at.isoformat())
+    assert document == mini_expected["final"]
 
 
 def test_channel_without_counted_contacts_and_class_without_ranking(db: None, client: Client) -> None:
