@@ -40,7 +40,8 @@ def test_judge_logs_a_phone_contact_and_the_organiser_sees_it(
     log_in(page, live_server, "judge1", "judge-password")
     page.goto(f"{live_server.url}/admin/channels_app/contact/")
     assert "Your contacts in" in page.locator(".judge-progress").inner_text()
-    page.click("text=Log a contact")
+    with page.expect_navigation():
+        page.click("text=Log a contact")
     page.check("input[name=channel][value=phone]")
     with page.expect_navigation():
         page.click("input[type=submit]")

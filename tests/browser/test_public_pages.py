@@ -115,14 +115,17 @@ def test_every_public_page_in_the_readers_language(
     # Home shows the final now; the edition, the archive and the method are a click away.
     page.goto(f"{live_server.url}/")
     assert page.locator(".meta strong").inner_text() == text["final"]
-    page.click(f"text={text['archive']}")
+    with page.expect_navigation():
+        page.click(f"text={text['archive']}")
     assert page.locator("h1").inner_text() == text["archive"]
     screenshot(page, f"public-archive-{language}")
-    page.click("text=Customer Service Award 2021")
+    with page.expect_navigation():
+        page.click("text=Customer Service Award 2021")
     assert page.url == f"{live_server.url}/2021/"
     assert page.locator(".publications code").all_inner_texts() == [interim.digest, final.digest]
     screenshot(page, f"public-edition-{language}")
-    page.click(f".site-nav >> text={text['how']}")
+    with page.expect_navigation():
+        page.click(f".site-nav >> text={text['how']}")
     assert page.locator("h1").inner_text() == text["how"]
     assert page.locator("main h2").count() == 9
     screenshot(page, f"public-how-it-works-{language}")
