@@ -75,7 +75,7 @@ def populate() -> tuple[User, int]:
                 values = [rules.AnswerValue(p, q.max_points, q.counts) for p, q in zip(points, questions[channel], strict=False)]
                 handled_by = (
                     ("bot" if rng.random() < 0.3 else "agent")
-                    if answered and channel in ("chat", "messenger")
+                    if answered and channel in rules.BOT_CHANNELS
                     else ("agent" if answered else "")
                 )
                 contacts.append(
