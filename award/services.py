@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -265,11 +267,40 @@ def class_remove(*, award_class: AwardClass, user: User | None = None, source: S
         award_class.delete()
 
 
+# The editions a batch of writes has changed so far (edition_changes_batched), or None outside a batch.
+_batched: ContextVar[set[int] | None] = ContextVar("award_batched_edition_changes", default=None)
+
+
 def edition_data_changed(*, edition_id: int) -> None:
     """Call inside the writing transaction of anything that can move a score: bump the data version, rescore after commit.
 
     The data version names what the standings must reflect (scoring.models.ScoringState);
     scoring listens to the signal and enqueues a rescoring when the transaction commits.
+    Inside edition_changes_batched the edition is only noted, and bumped once at the batch's end.
     """
+    noted = _batched.get()
+    if noted is not None:
+        noted.add(edition_id)
+        return
     Edition.objects.filter(pk=edition_id).update(data_version=F("data_version") + 1)
     data_changed_signal.send(sender=Edition, edition_id=edition_id)
+
+
+@contextmanager
+def edition_changes_batched() -> Iterator[None]:
+    """Many writes in one transaction (an import): each changed edition gets one data version step and one rescoring.
+
+    Use inside the writing transaction. When the block raises, nothing is bumped: its transaction rolls back too.
+    A batch inside a batch is part of the outer one.
+    """
+    if _batched.get() is not None:
+        yield
+        return
+    token = _batched.set(set())
+    try:
+        yield
+        noted = _batched.get() or set()
+    finally:
+        _batched.reset(token)
+    for edition_id in sorted(noted):
+        edition_data_changed(edition_id=edition_id)

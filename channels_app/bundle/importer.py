@@ -14,7 +14,15 @@ from django.db import transaction
 
 from audit.models import Source
 from award.models import AwardClass, Edition
-from award.services import Invalid, class_ensure, class_remove, edition_upsert, participant_remove, participant_upsert
+from award.services import (
+    Invalid,
+    class_ensure,
+    class_remove,
+    edition_changes_batched,
+    edition_upsert,
+    participant_remove,
+    participant_upsert,
+)
 from channels_app.bundle.contacts import ParsedContacts, parse_contacts
 from channels_app.bundle.files import read_bundle
 from channels_app.bundle.format import (
@@ -60,7 +68,7 @@ def import_edition(path: Path, *, user: User | None = None, reason: str = "") ->
     summary = ImportSummary()
     source = Source.IMPORT
     try:
-        with transaction.atomic():
+        with transaction.atomic(), edition_changes_batched():
             try:
                 edition, changed = edition_upsert(
                     year=spec.year,
@@ -164,7 +172,7 @@ def _record_contacts(
     problems: list[Problem] = []
     created_or_not: dict[str, int] = {}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), edition_changes_batched():
             for username, judge in parsed.judges.items():
                 if judge.pk is None and username:
                     parsed.judges[username] = judge_ensure(username=username)

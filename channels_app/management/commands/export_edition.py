@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from award.models import Edition
 from channels_app.bundle.export import export_edition
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("path", type=Path)
 
+    @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, path: Path, **options: Any) -> None:
         edition = Edition.objects.filter(year=year).first()
         if edition is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from channels_app.bundle.format import BundleError
 from channels_app.bundle.importer import import_edition
@@ -18,6 +18,7 @@ class Command(BaseCommand):
             "--reason", default="", help="Why contacts change after the final publication (kept in their history)."
         )
 
+    @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, path: Path, reason: str, **options: Any) -> None:
         try:
             summary = import_edition(path, reason=reason)

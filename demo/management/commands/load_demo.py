@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandParser, no_translations
 from django.db import transaction
 
 from award.models import Edition, Membership, Participant
@@ -34,6 +34,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the site will be served, for the printout.")
 
+    @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, url: str, **options: Any) -> None:
         with tempfile.TemporaryDirectory() as folder:
             generate_bundle(Path(folder))

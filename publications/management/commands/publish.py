@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from award.models import Edition
 from publications.models import PublicationKind
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         kind.add_argument("--interim", action="store_const", const=PublicationKind.INTERIM, dest="kind")
         kind.add_argument("--final", action="store_const", const=PublicationKind.FINAL, dest="kind")
 
+    @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, kind: str, **options: Any) -> None:
         edition = Edition.objects.filter(year=year).first()
         if edition is None:
