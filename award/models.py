@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from award.rules import MAX_NAME
+
 
 class Channel(models.TextChoices):
     # The order here is the order everywhere: phone first (DESIGN.md).
@@ -21,7 +23,7 @@ class Channel(models.TextChoices):
 
 class Edition(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=MAX_NAME)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     min_contacts_per_channel = models.PositiveSmallIntegerField(_("minimum contacts per channel"), default=3)
@@ -58,8 +60,8 @@ class AwardClass(models.Model):
     """A class (an industry) of one edition; every participant is in exactly one."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="classes", verbose_name=_("edition"))
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200)
+    name = models.CharField(_("name"), max_length=MAX_NAME)
+    slug = models.SlugField(_("slug"), max_length=MAX_NAME)
 
     class Meta:
         ordering = ["edition", "name"]
@@ -89,7 +91,7 @@ class Participant(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="participants", verbose_name=_("edition"))
     award_class = models.ForeignKey(AwardClass, on_delete=models.PROTECT, related_name="participants", verbose_name=_("class"))
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=MAX_NAME)
 
     objects = ParticipantQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from channels_app.models import Contact, ContactStatus, HandledBy, Question
 from channels_app.questionnaire import question_check
 from channels_app.rules import question_errors
 from channels_app.selectors import contact_answers, participants_for_contact
-from channels_app.services import ContactInput, ContactInvalid, contact_clean
+from channels_app.services import ContactInput, ContactInvalid, contact_check_unlocked, contact_clean
 from scoring.rules import BOT_CHANNELS
 
 WAIT = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+)\s*$")
@@ -161,10 +161,9 @@ class ContactForm(forms.ModelForm):
         )
         if self.errors:
             return cleaned
-        if self.locked and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("The final results are published: give a reason for this change."))
-            return cleaned
         try:
+            # The lock after the final results, then every rule of the contact: the same checks as contact_record's.
+            contact_check_unlocked(edition=self.edition, user=self.user, reason=cleaned.get("reason") or "")
             contact_clean(edition=self.edition, data=self.contact_input, questionnaire=self.questionnaire)
         except ContactInvalid as invalid:
             for name, reasons in invalid.errors.items():

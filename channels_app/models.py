@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.fields import ScoreField
 from award.models import Channel, Edition, Participant
-from channels_app.rules import MAX_REF
+from channels_app.rules import MAX_AREA, MAX_KEY, MAX_REF, MAX_TEXT
 from scoring.rules import BOT_CHANNELS
 
 
@@ -24,9 +24,9 @@ class Question(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="questions", verbose_name=_("edition"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    key = models.SlugField(_("key"), max_length=64)
-    text = models.CharField(_("text"), max_length=500)
-    area = models.CharField(_("performance area"), max_length=200)
+    key = models.SlugField(_("key"), max_length=MAX_KEY)
+    text = models.CharField(_("text"), max_length=MAX_TEXT)
+    area = models.CharField(_("performance area"), max_length=MAX_AREA)
     max_points = models.PositiveSmallIntegerField(_("maximum points"))
     counts = models.BooleanField(
         _("counts"), default=True, help_text=_("Off for customer-experience questions that are recorded but never scored.")

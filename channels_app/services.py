@@ -117,7 +117,7 @@ def contact_clean(
         bad("comment", _("at most %(n)s characters") % {"n": MAX_COMMENT})
     if data.handled_by and data.handled_by not in HandledBy.values:
         bad("handled_by", _("must be one of %(choices)s") % {"choices": ", ".join(HandledBy.values)})
-    elif data.handled_by in (HandledBy.BOT, HandledBy.BOT_TO_AGENT) and channel not in BOT_CHANNELS:
+    elif data.handled_by in rules.BOT_HANDLERS and channel not in BOT_CHANNELS:
         bad("handled_by", _("a chatbot can handle only chat and Messenger contacts"))
     if data.answered and not data.handled_by:
         bad("handled_by", _("required when the contact was answered"))

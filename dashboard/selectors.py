@@ -28,7 +28,7 @@ from publications.models import PublicationKind
 from publications.selectors import publication_document, publication_latest, published_entrants
 from scoring import rules
 from scoring.models import ChannelStanding, OverallStanding
-from scoring.rules import AVERAGE_MIN_PARTICIPANTS, BOT_CHANNELS, HIDDEN_FEW, one_decimal
+from scoring.rules import BOT_CHANNELS, HIDDEN_FEW, one_decimal
 
 
 def _units(expression: str, **extra: Any) -> Cast:
@@ -324,10 +324,9 @@ def _add_areas(participant: Participant, blocks: dict[str, ChannelBlock], questi
     for (channel, area), (own_given, own_possible, field_given, field_possible) in sums.items():
         if field_possible == 0:
             continue  # nobody has been scored on this area yet
-        hidden = (
-            blocks[channel].field_average.is_hidden
-            or field_points.participants_by_area.get((channel, area), 0) < AVERAGE_MIN_PARTICIPANTS
-        )
+        # An area's field share is an average over the participants with points in it: the same rule as the field's.
+        behind = field_points.participants_by_area.get((channel, area), 0)
+        hidden = blocks[channel].field_average.is_hidden or bool(rules.field_average_hidden(behind))
         blocks[channel].areas.append(
             AreaLine(
                 area=area,

@@ -9,7 +9,14 @@ from pathlib import Path
 from django.utils import timezone
 
 from award.models import Channel, Edition, Participant
-from channels_app.bundle.format import CONTACT_COLUMNS, CONTACTS_FILE, EDITION_FILE, PARTICIPANT_COLUMNS, PARTICIPANTS_FILE
+from channels_app.bundle.format import (
+    CONTACT_COLUMNS,
+    CONTACTS_FILE,
+    EDITION_FILE,
+    PARTICIPANT_COLUMNS,
+    PARTICIPANTS_FILE,
+    contact_cells,
+)
 from channels_app.models import Contact, ContactStatus, Question
 from channels_app.selectors import edition_questionnaire
 
@@ -58,19 +65,18 @@ def export_edition(*, edition: Edition, path: Path) -> list[Path]:
         writer.writerow([*CONTACT_COLUMNS, *(f"{c}.{q.key}" for c, q in question_columns)])
         for contact in contacts.iterator(chunk_size=500):
             points = {answer.question_id: answer.points for answer in contact.answers.all()}
-            writer.writerow(
-                [
-                    contact.ref,
-                    contact.participant.name,
-                    contact.channel,
-                    contact.judge.get_username(),
-                    timezone.localtime(contact.happened_at).isoformat(),
-                    "true" if contact.answered else "false",
-                    "" if contact.wait_seconds is None else contact.wait_seconds,
-                    contact.handled_by,
-                    "true" if contact.voided else "false",
-                    contact.comment,
-                    *("" if c != contact.channel or points.get(q.pk) is None else points[q.pk] for c, q in question_columns),
-                ]
-            )
+            fixed = {
+                "ref": contact.ref,
+                "participant": contact.participant.name,
+                "channel": contact.channel,
+                "judge": contact.judge.get_username(),
+                "happened_at": timezone.localtime(contact.happened_at).isoformat(),
+                "answered": "true" if contact.answered else "false",
+                "wait_seconds": "" if contact.wait_seconds is None else contact.wait_seconds,
+                "handled_by": contact.handled_by,
+                "voided": "true" if contact.voided else "false",
+                "comment": contact.comment,
+            }
+            answers = ("" if c != contact.channel or points.get(q.pk) is None else points[q.pk] for c, q in question_columns)
+            writer.writerow([*contact_cells(fixed), *answers])
     return written

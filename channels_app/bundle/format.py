@@ -6,7 +6,7 @@ Plain Python (no Django), so that the demo generator writes the same columns.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE = "edition.json", "participants.csv", "contacts.csv"
@@ -26,6 +26,15 @@ CONTACT_COLUMNS = (
     "comment",
 )
 IMPORT_VOID_REASON = "voided in the imported file"
+
+
+def contact_cells(values: Mapping[str, object]) -> list[object]:
+    """The fixed cells of one contacts.csv row in CONTACT_COLUMNS' order, from the values by column name (all of them)."""
+    if set(values) != set(CONTACT_COLUMNS):
+        raise ValueError(f"a contacts.csv row names {sorted(values)}, not the columns {list(CONTACT_COLUMNS)}")
+    return [values[column] for column in CONTACT_COLUMNS]
+
+
 WHOLE_ROW = "(row)"  # the column of a problem with a whole row
 
 

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from channels_app.bundle.format import CONTACT_COLUMNS, CONTACTS_FILE, EDITION_FILE, PARTICIPANT_COLUMNS, PARTICIPANTS_FILE
+from channels_app.bundle.format import (
+    CONTACT_COLUMNS,
+    CONTACTS_FILE,
+    EDITION_FILE,
+    PARTICIPANT_COLUMNS,
+    PARTICIPANTS_FILE,
+    contact_cells,
+)
 from demo.generate.companies import CLASSES, COMPANIES, MIN_MARGIN, VOIDED_CONTACTS, Company, GenerationError, rng_for
 from demo.generate.contacts import Calendar, Contact, draw_channel, draw_contact, make_plans
 from demo.generate.edition import (
@@ -138,18 +145,19 @@ def contact_rows(bundle: Bundle) -> list[list[str]]:
     question_columns = [(channel, question) for channel in CHANNELS for question in QUESTIONNAIRES[channel]]
     rows = [[*CONTACT_COLUMNS, *(f"{channel}.{question.key}" for channel, question in question_columns)]]
     for contact in bundle.contacts:
-        cells = [
-            contact.ref,
-            contact.participant,
-            contact.channel,
-            contact.judge,
-            contact.happened_at.isoformat(),
-            "true" if contact.answered else "false",
-            "" if contact.wait_seconds is None else str(contact.wait_seconds),
-            contact.handled_by,
-            "true" if contact.voided else "false",
-            contact.comment,
-        ]
+        fixed = {
+            "ref": contact.ref,
+            "participant": contact.participant,
+            "channel": contact.channel,
+            "judge": contact.judge,
+            "happened_at": contact.happened_at.isoformat(),
+            "answered": "true" if contact.answered else "false",
+            "wait_seconds": "" if contact.wait_seconds is None else str(contact.wait_seconds),
+            "handled_by": contact.handled_by,
+            "voided": "true" if contact.voided else "false",
+            "comment": contact.comment,
+        }
+        cells = [str(cell) for cell in contact_cells(fixed)]
         for channel, question in question_columns:
             points = contact.answers.get(question.key) if channel == contact.channel else None
             cells.append("" if points is None else str(points))  # other channels' cells and N/A stay empty

@@ -113,7 +113,7 @@ def test_an_organiser_adds_a_late_contact_with_a_reason(organiser: User, closed:
     without = client.post(url, phone_form(closed))
     assert without.status_code == 200
     assert without.context["adminform"].form.errors["reason"] == [
-        "The final results are published: give a reason for this change."
+        "The final results of 2021 are published: give a reason for this change."
     ]
     assert Contact.objects.count() == 35
 
