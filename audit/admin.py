@@ -59,7 +59,7 @@ def _shown(value: Any) -> str:
 
 
 class HistoryMixin:
-    """For a ModelAdmin: its History page lists the object's ChangeRecords (award.history), not Django's LogEntries.
+    """For a ModelAdmin: its History page lists the object's ChangeRecords (audit.services), not Django's LogEntries.
 
     Each record shows when, who, from where (admin, import, command, api), the
     action and every field from its old value to its new one. Two queries a

@@ -14,7 +14,7 @@ from award.rules import MAX_NAME
 
 
 class Channel(models.TextChoices):
-    # The order here is the order everywhere: phone first (DESIGN.md).
+    # The order here is the order everywhere: phone first (docs/architecture.md).
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("E-mail")
     CHAT = "chat", _("Chat")
@@ -52,7 +52,7 @@ class Edition(models.Model):
 
     @property
     def is_final(self) -> bool:
-        """Whether its final results are published (DESIGN.md: then contacts are locked)."""
+        """Whether its final results are published (docs/architecture.md: then contacts are locked)."""
         return self.final_published_at is not None
 
 

@@ -1,4 +1,4 @@
-"""The groups of DESIGN.md's roles and what each may do in the admin."""
+"""The groups of the roles of docs/architecture.md and what each may do in the admin."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import Model
 JUDGES, ORGANISERS = "Judges", "Organisers"
 
 # Judges log and edit their own contacts (the admin limits them to their own)
-# and read the questionnaire; they never see standings (DESIGN.md).
+# and read the questionnaire; they never see standings (docs/architecture.md).
 JUDGE_PERMISSIONS = [
     "channels_app.add_contact",
     "channels_app.change_contact",

@@ -27,7 +27,7 @@ def current_edition() -> Edition | None:
 
 
 class UserRole(models.TextChoices):
-    """DESIGN.md's roles table, as an account's groups and staff flag give them."""
+    """the roles table of docs/architecture.md, as an account's groups and staff flag give them."""
 
     ORGANISER = "organiser", _("Organiser")
     JUDGE = "judge", _("Judge")
@@ -45,7 +45,7 @@ def user_role(user: User) -> str:
 
 
 def user_is_organiser(user: User | AnonymousUser) -> bool:
-    """Organisers do everything in the admin (DESIGN.md); superusers count as organisers."""
+    """Organisers do everything in the admin (docs/architecture.md); superusers count as organisers."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name=ORGANISERS).exists()

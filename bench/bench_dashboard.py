@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User  # imported for real only after setup()
 
 PARTICIPANTS, CONTACTS_EACH, CLASSES = 200, 25, 10
-PLAN = {"phone": 9, "email": 7, "chat": 5, "messenger": 4}  # 25 contacts: phone first (DESIGN.md)
+PLAN = {"phone": 9, "email": 7, "chat": 5, "messenger": 4}  # 25 contacts: phone first (docs/architecture.md)
 AREAS = ["Answer and waiting time", "The agent", "Solution", "Closing"]
 
 

@@ -7,7 +7,7 @@ Every write goes through channels_app.services, the same as the import.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -42,9 +42,6 @@ from channels_app.services import (
     contacts_locked_for,
 )
 from scoring.rules import score_text
-
-if TYPE_CHECKING:
-    pass
 
 
 @admin.register(Contact)
@@ -81,7 +78,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
         contacts = super().get_queryset(request)
-        # DESIGN.md: a judge never sees another judge's contacts.
+        # docs/architecture.md: a judge never sees another judge's contacts.
         return contacts if is_organiser(request) else contacts.filter(judge=request_user(request))
 
     def _own_or_organiser(self, request: HttpRequest, obj: Contact | None) -> bool:

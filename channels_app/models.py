@@ -124,7 +124,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     points = models.PositiveSmallIntegerField(_("points"), null=True, blank=True)
     # The question's maximum, copied so the database itself keeps points in range;
-    # channels_app.services.question_upsert keeps it in step with the question.
+    # channels_app.questionnaire.question_upsert keeps it in step with the question.
     max_points = models.PositiveSmallIntegerField(_("maximum points"))
 
     class Meta:

@@ -279,7 +279,7 @@ def contact_void(*, contact: Contact, reason: str, user: User | None = None, sou
 
 
 def contacts_locked_for(*, edition: Edition, user: User | None) -> bool:
-    """DESIGN.md: after the final publication contacts are locked for everyone but organisers (who give a reason).
+    """docs/architecture.md: after the final publication contacts are locked for everyone but organisers (who give a reason).
 
     Commands run by an organiser at the server (user None) count as organisers.
     """

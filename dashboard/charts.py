@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts: text labels, no script, readable on paper (STYLE.md: Pages).
+"""Server-rendered SVG charts: text labels, no script, readable on paper.
 
 Pure functions of plain values: the numbers come in already rounded
 (scoring.rules) and leave localised (Django's number and date formats), so a

@@ -2,7 +2,7 @@
 
 Every read here is scoped to a participant that the caller has already
 checked against the requesting user's memberships (`member_participant`), and
-none of them selects a judge: a company never learns who tested it (DESIGN.md).
+none of them selects a judge: a company never learns who tested it (docs/architecture.md).
 Aggregates are GROUP BY queries, so the page costs the same number of queries
 however many contacts there are.
 """
@@ -222,7 +222,7 @@ def _add_standings(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> Non
 def _add_averages(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
     """scoring.md §5 for the field, and the same mean over the participant's class, from one GROUP BY.
 
-    Neither may let a company work out one competitor's score (DESIGN.md: a
+    Neither may let a company work out one competitor's score (docs/architecture.md: a
     company never sees another participant's data): the rule is
     scoring.rules.field_average_hidden and class_average_hidden.
     """
@@ -276,7 +276,7 @@ def field_points_by_question(*, edition: Edition) -> FieldPoints:
     """The whole field's points per question over counted contacts, cached per data version of the edition.
 
     Every write that changes an answer, a maximum or which contacts count bumps
-    Edition.data_version (DESIGN.md), so a cached value is never stale; these
+    Edition.data_version (docs/architecture.md), so a cached value is never stale; these
     are the dashboard queries whose cost grows with the field, and every
     company of the edition shares their result.
     """
@@ -386,7 +386,7 @@ def _add_months(participant: Participant, blocks: dict[str, ChannelBlock]) -> No
 
 
 def _add_published_ranks(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> None:
-    """Ranks only from the latest final publication (DESIGN.md: nothing before it is published).
+    """Ranks only from the latest final publication (docs/architecture.md: nothing before it is published).
 
     The publication names participants and classes as they were called when it
     was made; the participant is found there by its id in the publication's

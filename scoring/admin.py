@@ -1,4 +1,4 @@
-"""Standings, for organisers only (judges never see a standing: DESIGN.md), and an edition's live overview."""
+"""Standings, for organisers only (judges never see a standing: docs/architecture.md), and an edition's live overview."""
 
 from __future__ import annotations
 

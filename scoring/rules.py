@@ -182,7 +182,7 @@ def score_text(score: Decimal | None) -> str:
     return "—" if rounded is None else number_format(rounded, decimal_pos=1)
 
 
-# The averages a company sees (DESIGN.md: never another participant's data) -------------------
+# The averages a company sees (docs/architecture.md: never another participant's data) -------------------
 
 # An average is shown only when at least this many participants have a score in it: with
 # fewer, a company could work out a competitor's score from its own and the average

@@ -16,7 +16,7 @@ def edition_rescore(*, edition_id: int, force: bool = False) -> ScoringState:
     """Rescore one edition unless its standings already reflect its data version.
 
     The ScoringState row is locked for the whole run, so rescorings of one
-    edition never overlap (DESIGN.md); a burst of saves enqueues many tasks but
+    edition never overlap (docs/architecture.md); a burst of saves enqueues many tasks but
     every one after the first finds nothing to do, which is the coalescing.
     Writers bump Edition.data_version and never touch this row, so they are not
     held up by a running rescoring.

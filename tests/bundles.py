@@ -10,7 +10,7 @@ from channels_app.bundle.format import CONTACT_COLUMNS
 
 
 def write_bundle(folder: Path, *, year: int, classes: int, per_class: int) -> Path:
-    """A bundle of spec/bundle-format.md with classes x per_class participants in all four channels, 3 contacts each."""
+    """A bundle of docs/bundle-format.md with classes x per_class participants in all four channels, 3 contacts each."""
     questions = {
         channel: [
             {"key": "wait", "text": "Wait?", "area": "Answer and waiting time", "max_points": 5, "counts": True},

@@ -1,4 +1,4 @@
-"""Fixtures for every test: the personas of STYLE.md, `client_as`, the mini sample and the layers of shared data.
+"""Fixtures for every test: the personas of the permission tests, `client_as`, the mini sample and the layers of shared data.
 
 Personas (each a fixture): organiser, judge, other_judge, company_user (of participant A), other_company_user
 (of B), anonymous, superuser, and judge1 and judge2, the judges of the mini sample. `client_as("judge")` is a test
@@ -30,6 +30,7 @@ from tests.layers import BUILDERS, MADE_BY, SAMPLES, Layers, LoadedDemo, layers_
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+DESELECTED = pytest.StashKey[dict[str, int]]()
 LAYERS = pytest.StashKey[Layers]()
 
 __all__ = ["IN_CI", "ROOT", "SAMPLES", "ClientAs", "need", "on_postgres", "record"]
@@ -76,13 +77,44 @@ def record(edition: Edition, *, ref: str = "", source: Source = Source.COMMAND, 
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """In each module, the tests that read the same layers run one after the other, so each layer is built once.
+def services_missing() -> dict[str, str]:
+    """marker -> why its tests cannot run here: on the embedded default there is no PostgreSQL and no broker."""
+    from django.conf import settings
+
+    missing = {}
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing["postgres"] = "PostgreSQL (DATABASE_URL=postgres://...)"
+    if settings.CELERY_BROKER_URL.startswith("memory://") or "postgres" in missing:
+        missing["celery_worker"] = "PostgreSQL and a broker (CELERY_BROKER_URL=redis://...)"
+    return missing
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for need, n in config.stash.get(DESELECTED, {}).items():
+        terminalreporter.write_line(f"Not run here: {n} test(s) that need {need}; the PostgreSQL pass of CI runs them.")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Off CI, tests that need a service missing here are deselected and counted (never skipped one by one).
+
+    In CI they stay, and fail when the service is missing (need()). Then, in each module, the tests that read
+    the same layers run one after the other, so each layer is built once.
 
     pytest-django has already put the tests that use the database first and the transactional ones after them;
     this keeps that order and the modules' order, and only regroups the tests of each run of one module. A run
     starts with the tests that keep most of the layers the previous run ended with.
     """
+    if not IN_CI:
+        missing = services_missing()
+        unrunnable = [item for item in items if any(item.get_closest_marker(marker) for marker in missing)]
+        if unrunnable:
+            config.hook.pytest_deselected(items=unrunnable)
+            items[:] = [item for item in items if item not in unrunnable]
+            counts: dict[str, int] = {}
+            for item in unrunnable:
+                need = next(missing[marker] for marker in missing if item.get_closest_marker(marker))
+                counts[need] = counts.get(need, 0) + 1
+            config.stash[DESELECTED] = counts
     rank = {name: index for index, name in enumerate(BUILDERS)}
 
     def order(item: pytest.Item) -> list[float]:

@@ -1,4 +1,4 @@
-"""Accounts in the admin: judges, organisers and company users, each with one role (DESIGN.md's roles table)."""
+"""Accounts in the admin: judges, organisers and company users, each with one role (the roles table of docs/architecture.md)."""
 
 from __future__ import annotations
 

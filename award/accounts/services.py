@@ -28,7 +28,7 @@ def membership_check(*, member: User, participant: Participant) -> None:
     """Raise Invalid when this account may not read this participant's dashboard."""
     errors: dict[str, list[str]] = {}
     if member.groups.filter(name=JUDGES).exists():
-        # DESIGN.md: a judge never sees a score summary, and a company dashboard is one.
+        # docs/architecture.md: a judge never sees a score summary, and a company dashboard is one.
         errors["user"] = [_("%(user)s is a judge: a judge cannot be a company user") % {"user": member.get_username()}]
     linked = Membership.objects.filter(user=member, participant__edition_id=participant.edition_id).select_related("participant")
     for membership in linked:
@@ -83,7 +83,7 @@ def user_role_check(*, account: User, role: str, user: User | None = None) -> No
     if account.is_superuser and user is not None and not user.is_superuser:
         raise Invalid({"role": [_("Only a superuser can change the role of a superuser.")]})
     if role == UserRole.JUDGE and Membership.objects.filter(user=account).exists():
-        # DESIGN.md: a judge never sees a score summary, and a company dashboard is one.
+        # docs/architecture.md: a judge never sees a score summary, and a company dashboard is one.
         raise Invalid(
             {
                 "role": [
@@ -94,7 +94,7 @@ def user_role_check(*, account: User, role: str, user: User | None = None) -> No
 
 
 def user_role_set(*, account: User, role: str, user: User | None = None, source: Source, note: str = "") -> bool:
-    """Put an account in the group of its role (DESIGN.md's roles table); return whether anything changed.
+    """Put an account in the group of its role (the roles table of docs/architecture.md); return whether anything changed.
 
     Judges and organisers are staff (they work in the admin); company users are
     not. Only the role groups are touched, and only a superuser (or a command at

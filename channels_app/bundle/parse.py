@@ -1,6 +1,6 @@
 """Parsing the bundle's files into checked values; every bad line, field or cell becomes a Problem.
 
-The limits are the services' own (award.rules, channels_app.questionnaire.question_errors,
+The limits are the services' own (award.rules, channels_app.rules.question_errors,
 channels_app.services.contact_clean): a file is refused for what the admin would refuse.
 """
 

@@ -1,4 +1,4 @@
-"""Who may get into the admin (DESIGN.md's roles), for each persona."""
+"""Who may get into the admin (the roles of docs/architecture.md), for each persona."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Who may open what in the judges' part of the admin: contacts, questionnaires, conflicts, upload, standings.
 
-Every URL of these models, for each persona of DESIGN.md. The organisers' own pages
+Every URL of these models, for each persona of docs/architecture.md. The organisers' own pages
 (editions, classes, participants, memberships, publications, users) have their
 matrix in test_admin_organiser.
 """

@@ -1,4 +1,4 @@
-"""Who may open which dashboard URL (DESIGN.md's roles table): every URL x every persona.
+"""Who may open which dashboard URL (the roles table of docs/architecture.md): every URL x every persona.
 
 Company user A reads participant A only; B's user gets 404 for A's URLs (never 403:
 a URL does not tell whether another participant exists); the public is sent to the

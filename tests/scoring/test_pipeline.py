@@ -1,4 +1,4 @@
-"""The pipeline of DESIGN.md: data versions, coalesced rescoring, repair, and the two paths agreeing."""
+"""The pipeline of docs/architecture.md: data versions, coalesced rescoring, repair, and the two paths agreeing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pure scoring rules of spec/scoring.md, without a database."""
+"""The pure scoring rules of docs/scoring.md, without a database."""
 
 from __future__ import annotations
 
