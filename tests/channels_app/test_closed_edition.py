@@ -10,13 +10,13 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 
 from audit.models import ChangeRecord
-from award.models import Edition, Participant
+from award.models import Edition
 from channels_app.models import Contact
 from channels_app.services import ContactInvalid, closed_message
 from publications.services import publication_create
+from tests.admin_forms import ADD, phone_form
 from tests.conftest import ClientAs
 
-ADD = "/admin/channels_app/contact/add/"
 CLOSED = "The final results of 2021 are published: the edition is closed, and its contacts can no longer be changed."
 
 
@@ -26,23 +26,6 @@ def closed(mini: Edition) -> Edition:
     mini.refresh_from_db()
     assert mini.is_final
     return mini
-
-
-def phone_form(edition: Edition, **changes: Any) -> dict[str, Any]:
-    data = {
-        "participant": Participant.objects.get(edition=edition, name="Sognenett").pk,
-        "happened_at_0": "2021-03-02",
-        "happened_at_1": "14:05",
-        "answered": "on",
-        "wait": "1:30",
-        "comment": "Knew the answer at once",
-        "q_wait": "4",
-        "q_greeting": "5",
-        "q_solution": "8",
-        "q_feeling": "3",
-        "_submit": "1",
-    }
-    return {key: value for key, value in (data | changes).items() if value is not None}
 
 
 def messages_of(response: Any) -> list[str]:
