@@ -28,7 +28,7 @@ from audit.models import Source
 from award.admin_base import is_organiser, request_user
 from award.models import Channel, Edition
 from award.selectors import current_edition
-from channels_app.admin_filters import ClassFilter, JudgeFilter, MonthFilter, ParticipantFilter
+from channels_app.admin_filters import ClassFilter, JudgeFilter, MonthFilter, ParticipantFilter, id_or_none
 from channels_app.admin_upload import upload_path
 from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, VoidForm
 from channels_app.models import Contact, ContactStatus
@@ -42,6 +42,8 @@ from channels_app.services import (
     contacts_locked_for,
 )
 from scoring.rules import score_text
+
+MAX_PAGE = 10_000  # of the participants' autocomplete: far beyond any edition, far below an overflow
 
 
 @admin.register(Contact)
@@ -110,7 +112,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     def _edition_and_channel(self, request: HttpRequest, obj: Contact | None) -> tuple[Edition | None, str | None]:
         if obj is not None:
             return obj.edition, obj.channel
-        edition = Edition.objects.filter(pk=request.GET.get("edition") or 0).first()
+        edition = Edition.objects.filter(pk=id_or_none(request.GET.get("edition")) or 0).first()
         channel = request.GET.get("channel")
         return edition, channel if channel in Channel.values else None
 
@@ -282,7 +284,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         """select2's JSON: the edition's participants offering the channel, without the judge's conflicts."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        edition = Edition.objects.filter(pk=request.GET.get("edition") or 0).first()
+        edition = Edition.objects.filter(pk=id_or_none(request.GET.get("edition")) or 0).first()
         if edition is None:
             return JsonResponse({"results": [], "pagination": {"more": False}})
         participants = participants_for_contact(
@@ -291,7 +293,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         term = request.GET.get("term", "").strip()
         if term:
             participants = participants.filter(name__icontains=term)
-        page = max(int(request.GET.get("page", "1") or 1), 1) if request.GET.get("page", "1").isdigit() else 1
+        page = min(id_or_none(request.GET.get("page")) or 1, MAX_PAGE)
         size = 20
         rows = list(participants.order_by("name").values("pk", "name")[(page - 1) * size : page * size + 1])
         return JsonResponse(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.models import User
 from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest
@@ -15,6 +16,23 @@ from django.utils.translation import gettext_lazy
 from award.models import AwardClass, Edition, Participant
 from award.roles import JUDGES
 from channels_app.models import Contact
+
+MAX_ID = 2**63 - 1  # the largest id the database can hold
+
+
+def id_or_none(value: str | None) -> int | None:
+    """An id from the query string, or None for anything that is not one (the page then asks again)."""
+    if not value or not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+        return None
+    return int(value)
+
+
+def id_param(value: str | None) -> int | None:
+    """A filter's id from the query string; IncorrectLookupParameters (the admin's "invalid filter") for anything else."""
+    found = id_or_none(value)
+    if value and found is None:
+        raise IncorrectLookupParameters(f"not an id: {value!r}")
+    return found
 
 
 class ClassFilter(admin.SimpleListFilter):
@@ -28,8 +46,8 @@ class ClassFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        value = self.value()
-        return queryset.filter(participant__award_class_id=int(value)) if value else queryset  # int(), as the id lookup would
+        value = id_param(self.value())
+        return queryset.filter(participant__award_class_id=value) if value else queryset
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -55,9 +73,9 @@ class MonthFilter(admin.SimpleListFilter):
         try:
             year, month = (int(part) for part in value.split("-"))
             start = timezone.make_aware(datetime(year, month, 1))
-        except ValueError:
-            return queryset.none()
-        end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+            end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+        except (ValueError, OverflowError):  # not YYYY-MM, or a month no calendar has (9999-12 ends in the year 10000)
+            raise IncorrectLookupParameters(f"not a month: {value!r}") from None
         return queryset.filter(happened_at__gte=start, happened_at__lt=end)
 
 
@@ -70,8 +88,8 @@ class JudgeFilter(admin.SimpleListFilter):
         return [(str(judge.pk), judge.get_username()) for judge in judges]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        value = self.value()
-        return queryset.filter(judge_id=int(value)) if value else queryset  # int(), as the id lookup would
+        value = id_param(self.value())
+        return queryset.filter(judge_id=value) if value else queryset
 
 
 class ParticipantFilter(admin.SimpleListFilter):
@@ -80,11 +98,14 @@ class ParticipantFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         participants = Participant.objects.select_related("edition").order_by("-edition__year", "name")
-        edition = request.GET.get("edition__id__exact")
+        try:
+            edition = id_param(request.GET.get("edition__id__exact"))
+        except IncorrectLookupParameters:
+            edition = None  # the edition filter itself reports it
         if edition:
             participants = participants.filter(edition_id=edition)
         return [(str(p.pk), f"{p.name} ({p.edition.year})") for p in participants]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-        value = self.value()
+        value = id_param(self.value())
         return queryset.filter(participant_id=value) if value else queryset
