@@ -125,3 +125,22 @@ def test_a_refusal_at_the_moment_of_saving_is_a_message(
     assert (response.status_code, response["Location"]) == (302, url)
     assert messages_of(response) == [CLOSED]
     assert Contact.objects.count() == 35
+
+
+@pytest.mark.parametrize(
+    ("persona", "location"),
+    [
+        ("judge2", "/admin/"),  # another judge: the admin's "no such contact"
+        ("company_user", "/admin/login/?next=/admin/channels_app/contact/{pk}/change/"),
+        ("anonymous", "/admin/login/?next=/admin/channels_app/contact/{pk}/change/"),
+    ],
+)
+def test_only_its_judge_and_the_organisers_read_a_closed_contact(
+    closed: Edition, persona: str, location: str, client_as: ClientAs
+) -> None:
+    contact = Contact.objects.get(ref="P001")
+    response = client_as(persona).get(f"/admin/channels_app/contact/{contact.pk}/change/")
+    assert (response.status_code, response["Location"]) == (302, location.format(pk=contact.pk))
+    organiser_page = client_as("organiser").get(f"/admin/channels_app/contact/{contact.pk}/change/")
+    assert organiser_page.status_code == 200
+    assert "reason" in organiser_page.context["adminform"].form.fields  # organisers change it, with a reason

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
-from award.models import Edition
+from award.commands import edition_of_year
 from channels_app.bundle.export import export_edition
 
 
@@ -18,9 +18,7 @@ class Command(BaseCommand):
 
     @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, path: Path, **options: Any) -> None:
-        edition = Edition.objects.filter(year=year).first()
-        if edition is None:
-            raise CommandError(f"No edition {year}.")
+        edition = edition_of_year(year)
         if path.exists() and not path.is_dir():
             raise CommandError(f"{path} is a file: give a folder to write the bundle into.")
         for written in export_edition(edition=edition, path=path):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
-from award.models import Edition
+from award.commands import edition_of_year
 from publications.models import PublicationKind
 from publications.services import PublicationError, publication_create
 
@@ -20,9 +20,7 @@ class Command(BaseCommand):
 
     @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, kind: str, **options: Any) -> None:
-        edition = Edition.objects.filter(year=year).first()
-        if edition is None:
-            raise CommandError(f"No edition {year}.")
+        edition = edition_of_year(year)
         try:
             publication = publication_create(edition=edition, kind=kind)
         except PublicationError as error:

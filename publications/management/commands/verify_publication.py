@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
-from award.models import Edition
+from award.commands import edition_of_year
 from publications.selectors import publication_latest
 from publications.services import publication_verify
 
@@ -17,9 +17,7 @@ class Command(BaseCommand):
 
     @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, **options: Any) -> None:
-        edition = Edition.objects.filter(year=year).first()
-        if edition is None:
-            raise CommandError(f"No edition {year}.")
+        edition_of_year(year)  # a clear error when the year has no edition
         publication = publication_latest(year=year)
         if publication is None:
             raise CommandError(f"Nothing of {year} has been published.")

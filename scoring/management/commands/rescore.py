@@ -3,9 +3,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.core.management.base import BaseCommand, CommandParser, no_translations
 
-from award.models import Edition
+from award.commands import edition_of_year
 from scoring.services import edition_rescore
 
 
@@ -17,9 +17,7 @@ class Command(BaseCommand):
 
     @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, **options: Any) -> None:
-        edition = Edition.objects.filter(year=year).first()
-        if edition is None:
-            raise CommandError(f"No edition {year}.")
+        edition = edition_of_year(year)
         started = time.perf_counter()
         state = edition_rescore(edition_id=edition.pk, force=True)
         elapsed = time.perf_counter() - started
