@@ -179,7 +179,8 @@ TRACKED_FIELDS = (
 )
 
 
-def _snapshot(contact: Contact, answers: dict[str, int | None]) -> dict[str, Any]:
+def contact_snapshot(contact: Contact, answers: dict[str, int | None]) -> dict[str, Any]:
+    """What a contact's history compares: its tracked fields (names for participant and judge) and its points by column."""
     values = {name: getattr(contact, name) for name in TRACKED_FIELDS if name not in ("participant", "judge")}
     # Names, not ids, in the history; resolved without a query when the row is new.
     values["participant"] = contact.participant.name if contact.participant_id else None
@@ -187,6 +188,15 @@ def _snapshot(contact: Contact, answers: dict[str, int | None]) -> dict[str, Any
     values["happened_at"] = contact.happened_at.astimezone(UTC) if contact.happened_at else None
     values.update({f"{contact.channel}.{key}": points for key, points in answers.items() if points is not None})
     return values
+
+
+def contact_apply(contact: Contact, clean: CleanContact) -> None:
+    """Set a contact's fields from a checked input (not saved): what contact_record and the import write."""
+    data = clean.data
+    for name in ("participant", "channel", "judge", "happened_at", "answered", "wait_seconds", "handled_by", "comment"):
+        setattr(contact, name, getattr(data, name))
+    contact.status, contact.voided, contact.void_reason = data.status, data.voided, data.void_reason
+    contact.score = clean.score
 
 
 def contact_record(
@@ -221,14 +231,11 @@ def contact_record(
             before: dict[str, Any] = {}
             was_counted = False
         else:
-            before = _snapshot(contact, contact_answers(contact=contact))
+            before = contact_snapshot(contact, contact_answers(contact=contact))
             was_counted = contact.counted
 
-        for name in ("participant", "channel", "judge", "happened_at", "answered", "wait_seconds", "handled_by", "comment"):
-            setattr(contact, name, getattr(data, name))
-        contact.status, contact.voided, contact.void_reason = data.status, data.voided, data.void_reason
-        contact.score = clean.score
-        after = _snapshot(contact, {question.key: value for question, value in clean.points.items()})
+        contact_apply(contact, clean)
+        after = contact_snapshot(contact, {question.key: value for question, value in clean.points.items()})
         changes = changes_between(before, after)
         if before and not changes:
             return contact, "unchanged"

@@ -1,45 +1,63 @@
-"""Parsing a contacts.csv: each row becomes a checked ContactInput, or Problems naming its line and column."""
+"""Importing a contacts.csv, set-based: one pass over the file, in batches, with the edition's data loaded once.
+
+Each row is checked by contact_clean (the rules of the admin's form), compared
+with the stored contact of the same ref as its history would record it, and the
+batch is written with a few bulk statements: new contacts, changed contacts,
+their answers and their history. The file is read as a stream and never held
+whole. A bad row anywhere and nothing is written (the caller's transaction
+rolls back); a dry run checks and compares the same way and writes nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from itertools import islice
+from typing import Any, BinaryIO, cast
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from award.models import Channel, Edition, Participant
+from audit.models import Action, Source
+from audit.services import changes_between, history_record_many
+from award.models import Edition, Participant
 from award.roles import JUDGES
-from channels_app.bundle.files import Row, csv_rows, header_problems
-from channels_app.bundle.format import CONTACT_COLUMNS, CONTACTS_FILE, IMPORT_VOID_REASON, Problem, problems_of
-from channels_app.models import Contact, ContactStatus, Question
+from award.services import edition_changes_batched, edition_data_changed
+from channels_app.bundle.files import CsvFile, Row, header_problems, separator_problem
+from channels_app.bundle.format import (
+    CONTACT_COLUMNS,
+    CONTACTS_FILE,
+    IMPORT_VOID_REASON,
+    MAX_PROBLEMS,
+    SAMPLE,
+    BundleError,
+    ContactChange,
+    ImportSummary,
+    Problem,
+    problems_of,
+)
+from channels_app.models import Answer, Contact, ContactStatus, Question
 from channels_app.rules import MAX_REF
 from channels_app.selectors import edition_conflicts, edition_questionnaire
-from channels_app.services import ContactInput, ContactInvalid, contact_clean
+from channels_app.services import (
+    CleanContact,
+    ContactInput,
+    ContactInvalid,
+    contact_apply,
+    contact_check_unlocked,
+    contact_clean,
+    contact_snapshot,
+    judge_ensure,
+)
 
 MAX_USERNAME = cast(int, User._meta.get_field("username").max_length)  # a CharField: it has a max_length
-
-
-@dataclass
-class ContactRow:
-    line: int
-    ref: str
-    data: ContactInput
-    username: str
-
-
-@dataclass
-class ParsedContacts:
-    """The good rows, or the problems of the bad ones; with what the rows were checked against."""
-
-    rows: list[ContactRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # username -> the judge's account; an account not saved yet is created only if every row is good
-    judges: dict[str, User] = field(default_factory=dict)
-    questionnaire: dict[str, list[Question]] = field(default_factory=dict)
-    conflicts: set[tuple[int, int]] = field(default_factory=set)
+BATCH = 2000  # rows checked, compared and written together
+Progress = Callable[[int, int], None]  # (bytes read, bytes in all)
 
 
 def parse_bool(value: str) -> bool | None:
@@ -54,151 +72,373 @@ def parse_int(value: str) -> int:
     raise ValueError(value)
 
 
-def _username_problem(username: str, user: User | None) -> str:
-    """Why this name cannot be a judge's, or ''."""
+@dataclass
+class _Row:
+    """A row that parsed: its line, ref and checked contact, and the judge's username."""
+
+    line: int
+    ref: str
+    clean: CleanContact
+    username: str
+
+
+@dataclass
+class _Judge:
+    user: User
+    problem: str = ""  # why this username cannot be a judge's, or ''
+
+
+@dataclass
+class _Import:
+    """One import's state across its batches: what was loaded once, what was found, what was written."""
+
+    edition: Edition
+    header: list[str]
+    user: User | None
+    source: Source
+    reason: str
+    dry_run: bool
+    questionnaire: dict[str, list[Question]]
+    participants: dict[str, Participant]
+    conflicts: set[tuple[int, int]]
+    summary: ImportSummary
+    missing_columns: set[str] = field(default_factory=set)  # reported once, at line 1
+    header_found: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    omitted: int = 0
+    judges: dict[str, _Judge] = field(default_factory=dict)
+    first_line: dict[str, int] = field(default_factory=dict)  # ref -> the line it first appears on
+    counted_change: bool = False
+
+    def bad(self, found: list[Problem]) -> None:
+        room = MAX_PROBLEMS - len(self.problems)
+        self.problems += found[: max(room, 0)]
+        self.omitted += max(len(found) - max(room, 0), 0)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.header_found or self.problems or self.omitted)
+
+
+def contacts_import(
+    *,
+    edition: Edition,
+    stream: BinaryIO,
+    total_bytes: int = 0,
+    user: User | None = None,
+    source: Source = Source.IMPORT,
+    reason: str = "",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    name: str = CONTACTS_FILE,
+) -> ImportSummary:
+    """Check every row of a contacts.csv against the edition and, unless a dry run, write them; raise BundleError.
+
+    Call it inside a transaction (the callers' atomic block): on BundleError whatever
+    was written for earlier batches must roll back with it.
+    """
+    csv_file = CsvFile(name, stream)
+    header = csv_file.header
+    questionnaire = edition_questionnaire(edition=edition)
+    question_columns = {f"{channel}.{q.key}" for channel, questions in questionnaire.items() for q in questions}
+    state = _Import(
+        edition=edition,
+        header=header,
+        user=user,
+        source=source,
+        reason=reason,
+        dry_run=dry_run,
+        questionnaire=questionnaire,
+        participants={p.name: p for p in Participant.objects.filter(edition=edition).with_channels()},
+        conflicts=edition_conflicts(edition=edition),
+        summary=ImportSummary(dry_run=dry_run),
+    )
+    if found := separator_problem(header, CONTACT_COLUMNS):
+        raise BundleError({name: [found]})  # every row is one cell: nothing more to say about them
+    state.header_found = header_problems(header, CONTACT_COLUMNS, set(CONTACT_COLUMNS) | question_columns)
+    state.missing_columns = {column for column in CONTACT_COLUMNS if column not in header}
+    rows = csv_file.rows()
+    with edition_changes_batched():
+        while batch := list(islice(rows, BATCH)):
+            _import_batch(state, batch)
+            if progress is not None:
+                progress(csv_file.bytes_read, total_bytes)
+        if state.failed:
+            raise BundleError(
+                {name: state.header_found + state.problems}, omitted={name: state.omitted} if state.omitted else None
+            )
+        if state.counted_change and not dry_run:
+            edition_data_changed(edition_id=edition.pk)
+    return state.summary
+
+
+def _import_batch(state: _Import, batch: list[Row]) -> None:
+    _load_judges(state, {row.cells.get("judge", "").strip() for row in batch if row.problem is None})
+    good: list[_Row] = []
+    for row in batch:
+        if row.problem is not None:
+            state.bad([row.problem])
+            continue
+        parsed, found = _parse_row(state, row)
+        if found:
+            state.bad(found)
+        elif parsed is not None:
+            good.append(parsed)
+    stored = {
+        contact.ref: contact
+        for contact in Contact.objects.filter(edition=state.edition, ref__in=[row.ref for row in good]).select_related(
+            "participant", "judge"
+        )
+    }
+    keys = {q.pk: q.key for questions in state.questionnaire.values() for q in questions}
+    stored_answers: dict[int, dict[str, int | None]] = {contact.pk: {} for contact in stored.values()}
+    for contact_id, question_id, points in Answer.objects.filter(contact_id__in=stored_answers).values_list(
+        "contact_id", "question_id", "points"
+    ):
+        stored_answers[contact_id][keys.get(question_id, str(question_id))] = points
+
+    created: list[tuple[_Row, Contact, dict[str, list[Any]]]] = []
+    updated: list[tuple[_Row, Contact, dict[str, list[Any]]]] = []
+    summary = state.summary
+    for row in good:
+        contact = stored.get(row.ref)
+        before: dict[str, Any] = {}
+        if contact is not None:
+            before = contact_snapshot(contact, stored_answers[contact.pk])
+            was_counted = contact.counted
+            if row.clean.data.voided:
+                # The file has no reason column: keep the reason given when it was voided here.
+                row.clean.data.void_reason = contact.void_reason or IMPORT_VOID_REASON
+        else:
+            contact = Contact(edition=state.edition, ref=row.ref)
+            was_counted = False
+        contact_apply(contact, row.clean)
+        after = contact_snapshot(contact, {question.key: points for question, points in row.clean.points.items()})
+        changes = changes_between(before, after)
+        if before and not changes:
+            summary.add("contacts", "unchanged")
+            continue
+        try:
+            contact_check_unlocked(edition=state.edition, user=state.user, reason=state.reason)
+        except ContactInvalid as invalid:
+            state.bad(list(problems_of(invalid.errors, line=row.line)))
+            continue
+        state.counted_change |= was_counted or contact.counted
+        if before:
+            summary.add("contacts", "updated")
+            if len(summary.changed_contacts) < SAMPLE:
+                summary.changed_contacts.append(ContactChange(row.line, row.ref, changes))
+            updated.append((row, contact, changes))
+        else:
+            summary.add("contacts", "created")
+            if len(summary.new_contacts) < SAMPLE:
+                summary.new_contacts.append((row.line, row.ref))
+            created.append((row, contact, changes))
+    if not state.failed and not state.dry_run:
+        _write(state, created, updated)
+
+
+def _write(
+    state: _Import,
+    created: list[tuple[_Row, Contact, dict[str, list[Any]]]],
+    updated: list[tuple[_Row, Contact, dict[str, list[Any]]]],
+) -> None:
+    """One batch's writes: a few statements whatever its size."""
+    for row, contact, _changes in created + updated:
+        contact.judge = _judge_saved(state, row.username)
+    Contact.objects.bulk_create([contact for _row, contact, _changes in created])
+    if updated:
+        now = timezone.now()
+        changed = [contact for _row, contact, _changes in updated]
+        for contact in changed:
+            contact.updated_at = now
+        Contact.objects.bulk_update(changed, fields=CONTACT_WRITTEN)
+        Answer.objects.filter(contact_id__in=[contact.pk for contact in changed]).delete()
+    Answer.objects.bulk_create(
+        Answer(contact_id=contact.pk, question_id=question.pk, points=points, max_points=question.max_points)
+        for row, contact, _changes in created + updated
+        for question, points in row.clean.points.items()
+    )
+    note = state.reason.strip()
+    for action, written in ((Action.CREATE, created), (Action.UPDATE, updated)):
+        if written:
+            history_record_many(
+                changed=[(contact, changes) for _row, contact, changes in written],
+                action=action,
+                user=state.user,
+                source=state.source,
+                note=note,
+            )
+
+
+# The fields contact_apply sets, which an update writes.
+CONTACT_WRITTEN = [
+    "participant",
+    "channel",
+    "judge",
+    "happened_at",
+    "answered",
+    "wait_seconds",
+    "handled_by",
+    "comment",
+    "status",
+    "voided",
+    "void_reason",
+    "score",
+    "updated_at",
+]
+
+
+# Judges -----------------------------------------------------------------------------
+
+
+def _load_judges(state: _Import, usernames: set[str]) -> None:
+    """The accounts of the usernames not seen yet, with whether each is a judge: one query per batch."""
+    wanted = {name for name in usernames if name and name not in state.judges}
+    if not wanted:
+        return
+    is_judge = Exists(Group.objects.filter(name=JUDGES, user=OuterRef("pk")))
+    found = {user.get_username(): user for user in User.objects.filter(username__in=wanted).annotate(is_judge=is_judge)}
+    for name in sorted(wanted):
+        user = found.get(name)
+        if user is None:
+            state.judges[name] = _Judge(User(username=name), _username_problem(name))
+            if not state.judges[name].problem:
+                state.summary.new_judges.append(name)
+        elif not user.is_judge:  # type: ignore[attr-defined]  # annotated above
+            state.judges[name] = _Judge(user, _("“%(name)s” is an account that is not a judge") % {"name": name})
+        else:
+            state.judges[name] = _Judge(user)
+
+
+def _username_problem(username: str) -> str:
+    """Why this name cannot be a new judge's, or ''."""
     if len(username) > MAX_USERNAME:
-        return f"at most {MAX_USERNAME} characters"
+        return _("at most %(n)s characters") % {"n": MAX_USERNAME}
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError:
-        return f"{username!r} is not a valid username (letters, digits and @ . + - _)"
-    if user is not None and user.pk is not None and not user.groups.filter(name=JUDGES).exists():
-        return f"{username!r} is an account that is not a judge"
+        return _("“%(name)s” is not a valid username (letters, digits and @ . + - _)") % {"name": username}
     return ""
 
 
-def parse_contacts(*, edition: Edition, content: bytes) -> ParsedContacts:
-    """Check every row of a contacts.csv against the edition, as contact_clean checks a contact from the admin."""
-    header, rows = csv_rows(CONTACTS_FILE, content)
-    parsed = ParsedContacts(questionnaire=edition_questionnaire(edition=edition))
-    questionnaire = parsed.questionnaire
-    question_columns = {f"{channel}.{q.key}" for channel, questions in questionnaire.items() for q in questions}
-    parsed.problems = header_problems(header, CONTACT_COLUMNS, set(CONTACT_COLUMNS) | question_columns)
-    if parsed.problems:
-        return parsed
-
-    # docs/bundle-format.md: one column per question of every channel that appears in the file.
-    all_rows = list(rows)
-    present = {row.cells.get("channel", "").strip() for row in all_rows} & set(questionnaire)
-    parsed.problems += [
-        Problem(1, f"{channel}.{question.key}", f"missing column (a question of {channel}, which rows of this file use)")
-        for channel in sorted(present, key=Channel.values.index)
-        for question in questionnaire[channel]
-        if f"{channel}.{question.key}" not in header
-    ]
-    if parsed.problems:
-        return parsed
-
-    participants = {p.name: p for p in Participant.objects.filter(edition=edition).with_channels()}
-    parsed.conflicts = edition_conflicts(edition=edition)
-    existing = dict(Contact.objects.filter(edition=edition).values_list("ref", "void_reason"))
-    usernames = {row.cells.get("judge", "").strip() for row in all_rows}
-    parsed.judges = {u.get_username(): u for u in User.objects.filter(username__in=usernames)}
-    first_line: dict[str, int] = {}
-    for row in all_rows:
-        if row.problem is not None:
-            parsed.problems.append(row.problem)
-            continue
-        contact_row, problems = _parse_row(row, header, edition, participants, parsed, existing, first_line)
-        parsed.problems += problems
-        if contact_row is not None:
-            parsed.rows.append(contact_row)
-    return parsed
+def _judge_saved(state: _Import, username: str) -> User:
+    """The judge's account, created (without a usable password) when the first of its contacts is written."""
+    judge = state.judges[username]
+    if judge.user.pk is None:
+        judge.user = judge_ensure(username=username)
+    return judge.user
 
 
-def _parse_row(
-    row: Row,
-    header: list[str],
-    edition: Edition,
-    participants: dict[str, Participant],
-    parsed: ParsedContacts,
-    existing: dict[str, str],
-    first_line: dict[str, int],
-) -> tuple[ContactRow | None, list[Problem]]:
-    line, cells = row.line, row.cells
+# One row ----------------------------------------------------------------------------
+
+
+def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
+    line, header = row.line, state.header
+    cells = row.cells
     problems: list[Problem] = []
 
-    def bad(column: str, reason: str) -> None:
-        problems.append(Problem(line, column, reason))
+    def cell(column: str) -> str:
+        return cells.get(column, "")
 
-    ref = cells["ref"].strip()
+    def bad(column: str, reason: str) -> None:
+        if column not in state.missing_columns:  # a missing column is a problem of the header, once
+            problems.append(Problem(line, column, reason))
+
+    ref = cell("ref").strip()
     if not ref:
-        bad("ref", "required")
+        bad("ref", _("required"))
     elif len(ref) > MAX_REF:
-        bad("ref", f"at most {MAX_REF} characters")
-    elif ref in first_line:
-        bad("ref", f"{ref!r} is already on line {first_line[ref]}")
+        bad("ref", _("at most %(n)s characters") % {"n": MAX_REF})
+    elif ref in state.first_line:
+        bad("ref", _("“%(ref)s” is already on line %(line)s") % {"ref": ref, "line": state.first_line[ref]})
     else:
-        first_line[ref] = line
-    participant = participants.get(cells["participant"].strip())
+        state.first_line[ref] = line
+    participant = state.participants.get(cell("participant").strip())
     if participant is None:
-        bad("participant", f"no participant named {cells['participant'].strip()!r} in {edition.year}")
-    channel = cells["channel"].strip()
-    username = cells["judge"].strip()
+        bad(
+            "participant",
+            _("no participant named “%(name)s” in %(year)s") % {"name": cell("participant").strip(), "year": state.edition.year},
+        )
+    channel = cell("channel").strip()
+    username = cell("judge").strip()
     if not username:
-        bad("judge", "required")
-    elif bad_username := _username_problem(username, parsed.judges.get(username)):
-        bad("judge", bad_username)
-    # A judge without an account yet: created, without a usable password, only if every row is good.
-    judge = parsed.judges.setdefault(username, User(username=username))
+        bad("judge", _("required"))
+    elif state.judges[username].problem:
+        bad("judge", state.judges[username].problem)
     happened_at = None
     try:
-        happened_at = datetime.fromisoformat(cells["happened_at"].strip())
+        happened_at = datetime.fromisoformat(cell("happened_at").strip())
         if happened_at.tzinfo is None:
-            bad("happened_at", "needs an offset, e.g. 2021-02-03T10:15:00+01:00")
+            bad("happened_at", _("needs an offset, e.g. %(example)s") % {"example": "2021-02-03T10:15:00+01:00"})
             happened_at = None
     except (ValueError, OverflowError):
-        bad("happened_at", f"{cells['happened_at']!r} is not an ISO 8601 date and time")
-    answered, voided = parse_bool(cells["answered"]), parse_bool(cells["voided"])
+        bad("happened_at", _("“%(value)s” is not an ISO 8601 date and time") % {"value": cell("happened_at")})
+    answered, voided = parse_bool(cell("answered")), parse_bool(cell("voided"))
     if answered is None:
-        bad("answered", f"{cells['answered']!r} must be true or false")
+        bad("answered", _("“%(value)s” must be true or false") % {"value": cell("answered")})
     if voided is None:
-        bad("voided", f"{cells['voided']!r} must be true or false")
+        bad("voided", _("“%(value)s” must be true or false") % {"value": cell("voided")})
     wait_seconds = None
-    if cells["wait_seconds"].strip():
+    if cell("wait_seconds").strip():
         try:
-            wait_seconds = parse_int(cells["wait_seconds"])
+            wait_seconds = parse_int(cell("wait_seconds"))
         except ValueError:
-            bad("wait_seconds", f"{cells['wait_seconds']!r} is not a whole number of seconds")
+            bad("wait_seconds", _("“%(value)s” is not a whole number of seconds") % {"value": cell("wait_seconds")})
     answers: dict[str, int | None] = {}
     # With a wrong channel, its cells say nothing new: contact_clean names the channel.
-    channel_ok = participant is not None and channel in parsed.questionnaire and channel in participant.channels
+    channel_ok = participant is not None and channel in state.questionnaire and channel in participant.channels
+    if channel_ok:
+        _missing_question_columns(state, channel)
     for column in header:
-        if "." not in column or not channel_ok:
+        if "." not in column or not channel_ok or column in state.missing_columns:
             continue
-        cell = cells[column].strip()
+        value = cells[column].strip()
         question_channel, key = column.split(".", 1)
         if question_channel != channel:
-            if cell:
-                bad(column, f"must be empty for a {channel or '(no channel)'} contact")
+            if value:
+                bad(column, _("must be empty for a %(channel)s contact") % {"channel": channel})
             continue
         try:
-            answers[key] = parse_int(cell) if cell else None
+            answers[key] = parse_int(value) if value else None
         except ValueError:
-            bad(column, f"{cell!r} is not a whole number")
-    if participant is None:
-        return None, problems
+            bad(column, _("“%(value)s” is not a whole number") % {"value": value})
+    if participant is None or answered is None:
+        return None, problems  # what contact_clean would add follows from these (a channel, the empty cells)
     data = ContactInput(
         participant=participant,
         channel=channel,
-        judge=judge,
+        judge=state.judges[username].user if username else None,
         happened_at=happened_at,
         answered=bool(answered),
         wait_seconds=wait_seconds,
-        handled_by=cells["handled_by"].strip(),
-        comment=cells["comment"],
+        handled_by=cell("handled_by").strip(),
+        comment=cell("comment"),
         answers=answers,
         status=ContactStatus.SUBMITTED,  # scoring.md §1: imported contacts are submitted
         voided=bool(voided),
-        # The file has no reason column: keep the reason given when it was voided here.
-        void_reason=(existing.get(ref) or IMPORT_VOID_REASON) if voided else "",
+        void_reason=IMPORT_VOID_REASON if voided else "",
     )
     try:
-        contact_clean(edition=edition, data=data, questionnaire=parsed.questionnaire, conflicts=parsed.conflicts)
+        clean = contact_clean(edition=state.edition, data=data, questionnaire=state.questionnaire, conflicts=state.conflicts)
     except ContactInvalid as invalid:
         # A column that failed to parse is reported once, by its parse error.
-        named = {problem.column for problem in problems}
+        named = {problem.column for problem in problems} | state.missing_columns
         problems += [problem for problem in problems_of(invalid.errors, line=line) if problem.column not in named]
+        return None, problems
     if problems:
         return None, problems
-    return ContactRow(line, ref, data, username), []
+    return _Row(line, ref, clean, username), []
+
+
+def _missing_question_columns(state: _Import, channel: str) -> None:
+    """docs/bundle-format.md: one column per question of every channel that appears in the file; once per column."""
+    for question in state.questionnaire[channel]:
+        column = f"{channel}.{question.key}"
+        if column not in state.header and column not in state.missing_columns:
+            state.missing_columns.add(column)
+            state.header_found.append(
+                Problem(
+                    1, column, _("missing column (a question of %(channel)s, which rows of this file use)") % {"channel": channel}
+                )
+            )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE = "edition.json", "participants.csv", "contacts.csv"
 BUNDLE_FILES = (EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE)
@@ -35,6 +36,28 @@ def contact_cells(values: Mapping[str, object]) -> list[object]:
     return [values[column] for column in CONTACT_COLUMNS]
 
 
+# Text that a spreadsheet program would run as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_GUARD = "'"
+
+
+def csv_guard(value: object) -> object:
+    """A text cell that a spreadsheet would take for a formula gets a leading apostrophe (shown as text); numbers stay.
+
+    A text that starts with the apostrophe itself gets one more, so that csv_unguard gives every text back as it was.
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, CSV_GUARD)):
+        return CSV_GUARD + value
+    return value
+
+
+def csv_unguard(cell: str) -> str:
+    """The text csv_guard wrote: one leading apostrophe before a formula character or an apostrophe is dropped."""
+    if cell.startswith(CSV_GUARD) and cell[1:2] and cell[1:].startswith((*FORMULA_STARTS, CSV_GUARD)):
+        return cell[1:]
+    return cell
+
+
 WHOLE_ROW = "(row)"  # the column of a problem with a whole row
 
 
@@ -51,12 +74,19 @@ class Problem:
         return ": ".join(part for part in parts if part)
 
 
-class BundleError(Exception):
-    """Bad input: `problems` maps a file name to its problems, in the order they were found."""
+MAX_PROBLEMS = 1000  # a file's problems listed one by one; the rest are counted
 
-    def __init__(self, problems: dict[str, list[Problem]]) -> None:
+
+class BundleError(Exception):
+    """Bad input: `problems` maps a file name to its problems, in the order they were found.
+
+    `omitted` counts, per file, the problems found beyond the first MAX_PROBLEMS (not listed).
+    """
+
+    def __init__(self, problems: dict[str, list[Problem]], *, omitted: Mapping[str, int] | None = None) -> None:
         super().__init__("; ".join(f"{name}: {problem}" for name, found in problems.items() for problem in found))
         self.problems = problems
+        self.omitted = dict(omitted or {})
 
     @classmethod
     def one(cls, name: str, reason: str, *, line: int | None = None, column: str = "") -> BundleError:
@@ -65,6 +95,12 @@ class BundleError(Exception):
     def all(self) -> list[Problem]:
         return [problem for found in self.problems.values() for problem in found]
 
+    def bad_rows(self) -> int:
+        """How many rows of the CSV files are bad (a row with three problems is one), among those listed."""
+        return len(
+            {(name, p.line) for name, found in self.problems.items() if name.endswith(".csv") for p in found if (p.line or 0) > 1}
+        )
+
     def report(self) -> str:
         """What the commands print: each file's problems, one `line N: column: reason` a line."""
         lines = []
@@ -72,6 +108,19 @@ class BundleError(Exception):
             lines.append(f"{name}: {len(found)} problem(s)")
             lines.extend(str(problem) for problem in found)
         return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "problems": {name: [[p.line, p.column, p.reason] for p in found] for name, found in self.problems.items()},
+            "omitted": self.omitted,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BundleError:
+        problems = {
+            name: [Problem(line, column, reason) for line, column, reason in found] for name, found in data["problems"].items()
+        }
+        return cls(problems, omitted=data.get("omitted"))
 
 
 def problems_of(errors: dict[str, list[str]], *, line: int | None = None, prefix: str = "") -> Iterable[Problem]:
@@ -82,9 +131,27 @@ def problems_of(errors: dict[str, list[str]], *, line: int | None = None, prefix
             yield Problem(line, name, reason)
 
 
+SAMPLE = 200  # how many new and changed contacts a report lists by name (the counts are always whole)
+
+
+@dataclass
+class ContactChange:
+    """A contact the file changes: its line, its ref, and {field: [old, new]} as its history will keep it."""
+
+    line: int
+    ref: str
+    changes: dict[str, list[Any]]
+
+
 @dataclass
 class ImportSummary:
+    """What an import did, or a dry run would do: counts, the first SAMPLE new and changed contacts, new judges."""
+
     counts: Counter[str] = field(default_factory=Counter)
+    new_contacts: list[tuple[int, str]] = field(default_factory=list)  # (line, ref)
+    changed_contacts: list[ContactChange] = field(default_factory=list)
+    new_judges: list[str] = field(default_factory=list)  # usernames of the judge accounts created (or to be)
+    dry_run: bool = False
 
     def add(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts[f"{kind} {outcome}"] += n
@@ -101,3 +168,30 @@ class ImportSummary:
         if not self.changed:
             return "Nothing changed: the files match what is stored."
         return ", ".join(f"{key}: {n}" for key, n in sorted(self.counts.items()) if n)
+
+    def merge(self, other: ImportSummary) -> None:
+        """Add another part's summary (a bundle's contacts) to this one."""
+        self.counts.update(other.counts)
+        self.new_contacts += other.new_contacts
+        self.changed_contacts += other.changed_contacts
+        self.new_judges += other.new_judges
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-safe copy (an import job keeps it); from_json reads it back."""
+        return {
+            "counts": dict(self.counts),
+            "new_contacts": [list(item) for item in self.new_contacts],
+            "changed_contacts": [[c.line, c.ref, c.changes] for c in self.changed_contacts],
+            "new_judges": list(self.new_judges),
+            "dry_run": self.dry_run,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ImportSummary:
+        return cls(
+            counts=Counter(data.get("counts", {})),
+            new_contacts=[(line, ref) for line, ref in data.get("new_contacts", [])],
+            changed_contacts=[ContactChange(line, ref, changes) for line, ref, changes in data.get("changed_contacts", [])],
+            new_judges=list(data.get("new_judges", [])),
+            dry_run=bool(data.get("dry_run", False)),
+        )

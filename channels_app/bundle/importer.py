@@ -6,11 +6,14 @@ is good (docs/bundle-format.md, import rules).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.models import Source
 from award.models import AwardClass, Edition
@@ -23,8 +26,8 @@ from award.services import (
     participant_remove,
     participant_upsert,
 )
-from channels_app.bundle.contacts import ParsedContacts, parse_contacts
-from channels_app.bundle.files import read_bundle
+from channels_app.bundle.contacts import Progress, contacts_import
+from channels_app.bundle.files import BundleFiles, read_bundle
 from channels_app.bundle.format import (
     CONTACTS_FILE,
     EDITION_FILE,
@@ -34,30 +37,38 @@ from channels_app.bundle.format import (
     Problem,
     problems_of,
 )
-from channels_app.bundle.parse import EditionSpec, parse_edition, parse_participants
+from channels_app.bundle.parse import EditionSpec, ParticipantRow, parse_edition, parse_participants
 from channels_app.models import Question
 from channels_app.questionnaire import question_remove, question_upsert
-from channels_app.services import ContactInvalid, contact_record, judge_ensure
 
 
-class _RollBack(Exception):
-    """Raised inside a transaction to undo everything it wrote (a dry run, or a bad row found while writing)."""
-
-
-def import_edition(path: Path, *, user: User | None = None, reason: str = "") -> ImportSummary:
+def import_edition(path: Path, *, user: User | None = None, reason: str = "", progress: Progress | None = None) -> ImportSummary:
     """Import a bundle (folder or .zip), all or nothing; raise BundleError listing every problem.
 
     The bundle is the whole edition: questions, classes and participants it no
     longer lists are removed, unless contacts depend on them (then it is a problem).
     """
-    files = read_bundle(path)
-    missing = [name for name in (EDITION_FILE, PARTICIPANTS_FILE) if name not in files]
-    if missing:
-        raise BundleError({str(path): [Problem(None, name, "missing file") for name in missing]})
-    spec = parse_edition(files[EDITION_FILE])
-    rows, participant_problems = parse_participants(
-        files[PARTICIPANTS_FILE], classes=spec.classes, questionnaire_channels=set(spec.questions)
-    )
+    with read_bundle(path) as files:
+        missing = [name for name in (EDITION_FILE, PARTICIPANTS_FILE) if name not in files]
+        if missing:
+            raise BundleError({str(path): [Problem(None, name, _("missing file")) for name in missing]})
+        spec = parse_edition(files.read(EDITION_FILE))
+        rows, participant_problems = parse_participants(
+            files.read(PARTICIPANTS_FILE), classes=spec.classes, questionnaire_channels=set(spec.questions)
+        )
+        return _import_edition(files, spec, rows, participant_problems, user=user, reason=reason, progress=progress)
+
+
+def _import_edition(
+    files: BundleFiles,
+    spec: EditionSpec,
+    rows: list[ParticipantRow],
+    participant_problems: list[Problem],
+    *,
+    user: User | None,
+    reason: str,
+    progress: Progress | None,
+) -> ImportSummary:
     problems: dict[str, list[Problem]] = {}
 
     def report(name: str, found: Iterable[Problem]) -> None:
@@ -90,7 +101,7 @@ def import_edition(path: Path, *, user: User | None = None, reason: str = "") ->
                 summary.add("classes", "created" if created else "unchanged")
             for row in rows:
                 try:
-                    _, outcome = participant_upsert(
+                    _participant, outcome = participant_upsert(
                         edition=edition,
                         name=row.name,
                         award_class=classes[row.class_name],
@@ -108,7 +119,7 @@ def import_edition(path: Path, *, user: User | None = None, reason: str = "") ->
                     try:
                         participant_remove(participant=participant, user=user, source=source)
                     except Invalid:
-                        reason_text = "no longer listed, but it has contacts (void them, or keep it listed)"
+                        reason_text = _("no longer listed, but it has contacts (void them, or keep it listed)")
                         report(PARTICIPANTS_FILE, [Problem(None, participant.name, reason_text)])
                         continue
                     summary.add("participants", "removed")
@@ -118,16 +129,33 @@ def import_edition(path: Path, *, user: User | None = None, reason: str = "") ->
                 except Invalid:
                     report(
                         EDITION_FILE,
-                        [Problem(None, "classes", f"{award_class.name!r} is no longer listed, but has participants")],
+                        [
+                            Problem(
+                                None,
+                                "classes",
+                                _("“%(name)s” is no longer listed, but has participants") % {"name": award_class.name},
+                            )
+                        ],
                     )
                     continue
                 summary.add("classes", "removed")
             if CONTACTS_FILE in files:
-                parsed = parse_contacts(edition=edition, content=files[CONTACTS_FILE])
-                if not parsed.problems and not problems:
-                    _record_contacts(edition, parsed, summary, user=user, source=source, reason=reason)
-                if parsed.problems:
-                    problems[CONTACTS_FILE] = parsed.problems
+                try:
+                    with files.open(CONTACTS_FILE) as stream:
+                        contacts = contacts_import(
+                            edition=edition,
+                            stream=stream,
+                            total_bytes=files.size(CONTACTS_FILE),
+                            user=user,
+                            source=source,
+                            reason=reason,
+                            dry_run=bool(problems),  # checked all the same, to report every file's problems at once
+                            progress=progress,
+                        )
+                except BundleError as error:
+                    problems.update(error.problems)
+                else:
+                    summary.merge(contacts)
             if problems:
                 raise BundleError(problems)
     except BundleError as error:
@@ -145,7 +173,7 @@ def _import_questions(
         for position, item in enumerate(items):
             listed.add((channel, item["key"]))
             try:
-                _, outcome = question_upsert(
+                _question, outcome = question_upsert(
                     edition=edition, channel=channel, position=position, user=user, source=Source.IMPORT, **item
                 )
             except Invalid as invalid:
@@ -158,60 +186,57 @@ def _import_questions(
         try:
             question_remove(question=question, user=user, source=Source.IMPORT)
         except Invalid:
-            found.append(Problem(None, f"questions.{question.channel}: {question.key}", "no longer listed, but it has answers"))
+            found.append(
+                Problem(None, f"questions.{question.channel}: {question.key}", _("no longer listed, but it has answers"))
+            )
             continue
         summary.add("questions", "removed")
     if not found:
         del problems[EDITION_FILE]
 
 
-def _record_contacts(
-    edition: Edition, parsed: ParsedContacts, summary: ImportSummary, *, user: User | None, source: Source, reason: str
-) -> None:
-    """Record every parsed row through contact_record; raise BundleError (and write nothing) if any is refused."""
-    problems: list[Problem] = []
-    created_or_not: dict[str, int] = {}
-    try:
-        with transaction.atomic(), edition_changes_batched():
-            for username, judge in parsed.judges.items():
-                if judge.pk is None and username:
-                    parsed.judges[username] = judge_ensure(username=username)
-            for row in parsed.rows:
-                row.data.judge = parsed.judges[row.username]
-                try:
-                    _, outcome = contact_record(
-                        edition=edition,
-                        data=row.data,
-                        ref=row.ref,
-                        user=user,
-                        source=source,
-                        questionnaire=parsed.questionnaire,
-                        conflicts=parsed.conflicts,
-                        reason=reason,
-                    )
-                except ContactInvalid as invalid:
-                    # A rule checked only when writing (a contact locked by the final publication):
-                    # a bad row like any other, and the rows after it are still checked.
-                    problems += problems_of(invalid.errors, line=row.line)
-                    continue
-                created_or_not[outcome] = created_or_not.get(outcome, 0) + 1
-            if problems:
-                raise _RollBack
-    except _RollBack:
-        raise BundleError({CONTACTS_FILE: problems}) from None
-    for outcome, n in created_or_not.items():
-        summary.add("contacts", outcome, n)
-
-
 def import_contacts(
-    *, year: int, path: Path, user: User | None = None, dry_run: bool = False, source: Source = Source.IMPORT, reason: str = ""
+    *,
+    year: int,
+    path: Path,
+    user: User | None = None,
+    dry_run: bool = False,
+    source: Source = Source.IMPORT,
+    reason: str = "",
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import one contacts.csv into an existing edition, all or nothing."""
     edition = Edition.objects.filter(year=year).first()
     if edition is None:
-        raise BundleError.one(str(path), f"no edition {year}: import its bundle first")
-    content = Path(path).read_bytes()
-    return import_contacts_content(edition=edition, content=content, user=user, dry_run=dry_run, source=source, reason=reason)
+        raise BundleError.one(str(path), _("no edition %(year)s: import its bundle first") % {"year": year})
+    return import_contacts_file(
+        edition=edition, path=path, user=user, dry_run=dry_run, source=source, reason=reason, progress=progress
+    )
+
+
+def import_contacts_file(
+    *,
+    edition: Edition,
+    path: Path,
+    user: User | None = None,
+    dry_run: bool = False,
+    source: Source = Source.IMPORT,
+    reason: str = "",
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import a contacts.csv file into the edition, read as a stream; all or nothing."""
+    path = Path(path)
+    with path.open("rb") as stream:
+        return import_contacts_stream(
+            edition=edition,
+            stream=stream,
+            total_bytes=path.stat().st_size,
+            user=user,
+            dry_run=dry_run,
+            source=source,
+            reason=reason,
+            progress=progress,
+        )
 
 
 def import_contacts_content(
@@ -223,22 +248,43 @@ def import_contacts_content(
     source: Source = Source.IMPORT,
     reason: str = "",
 ) -> ImportSummary:
-    """Import a contacts.csv's bytes into the edition, all or nothing; raise BundleError listing every bad row.
+    """Import a contacts.csv's bytes (a small file, or a test's) into the edition, all or nothing."""
+    return import_contacts_stream(
+        edition=edition,
+        stream=io.BytesIO(content),
+        total_bytes=len(content),
+        user=user,
+        dry_run=dry_run,
+        source=source,
+        reason=reason,
+    )
 
-    A dry run is the real import, rolled back: its summary has the true counts of
-    contacts created, updated and unchanged, and it leaves nothing behind (no
-    contacts, answers, history, judges or data version; the rollback drops the
-    rescorings waiting for the commit).
+
+def import_contacts_stream(
+    *,
+    edition: Edition,
+    stream: BinaryIO,
+    total_bytes: int,
+    user: User | None = None,
+    dry_run: bool = False,
+    source: Source = Source.IMPORT,
+    reason: str = "",
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import a contacts.csv into the edition, all or nothing; raise BundleError listing every bad row.
+
+    A dry run checks and compares every row as the import would, and writes nothing:
+    its summary has the true counts of contacts to create, change and leave, the
+    changes themselves, and the judge accounts the import would create.
     """
-    summary = ImportSummary()
-    try:
-        with transaction.atomic():
-            parsed = parse_contacts(edition=edition, content=content)
-            if parsed.problems:
-                raise BundleError({CONTACTS_FILE: parsed.problems})
-            _record_contacts(edition, parsed, summary, user=user, source=source, reason=reason)
-            if dry_run:
-                raise _RollBack
-    except _RollBack:
-        pass
-    return summary
+    with transaction.atomic():
+        return contacts_import(
+            edition=edition,
+            stream=stream,
+            total_bytes=total_bytes,
+            user=user,
+            source=source,
+            reason=reason,
+            dry_run=dry_run,
+            progress=progress,
+        )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from award import rules as frame_rules
 from award.models import Channel
 from channels_app.bundle.files import csv_rows, header_problems, text_of
@@ -53,9 +55,9 @@ def parse_edition(content: bytes) -> EditionSpec:
     try:
         data = json.loads(text_of(EDITION_FILE, content))
     except json.JSONDecodeError as error:
-        raise BundleError.one(EDITION_FILE, f"not valid JSON ({error.msg})", line=error.lineno) from None
+        raise BundleError.one(EDITION_FILE, _("not valid JSON (%(error)s)") % {"error": error.msg}, line=error.lineno) from None
     if not isinstance(data, dict):
-        raise BundleError.one(EDITION_FILE, "the file must hold one JSON object")
+        raise BundleError.one(EDITION_FILE, _("the file must hold one JSON object"))
 
     def bad(label: str, reason: str) -> None:
         problems.append(Problem(None, label, reason))
@@ -64,18 +66,18 @@ def parse_edition(content: bytes) -> EditionSpec:
         """The value of the right type (text stripped and not empty), or None after noting why it is bad."""
         value = where.get(key)
         if value is None or not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            bad(label, f"required, must be {'a whole number' if kind is int else 'text'}")
+            bad(label, _("required, must be a whole number") if kind is int else _("required, must be text"))
             return None
         if kind is str:
             value = value.strip()
             if not value:
-                bad(label, "must not be empty")
+                bad(label, _("must not be empty"))
                 return None
         return value
 
     for key in data:
         if key not in EDITION_FIELDS:
-            bad(key, "unknown field")
+            bad(key, _("unknown field"))
     year = need(data, "year", int, "year")
     name = need(data, "name", str, "name")
     dates = {}
@@ -85,7 +87,7 @@ def parse_edition(content: bytes) -> EditionSpec:
             try:
                 dates[key] = date.fromisoformat(text)
             except ValueError:
-                bad(key, f"{text!r} is not a date (YYYY-MM-DD)")
+                bad(key, _("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": text})
     min_contacts = DEFAULT_MIN_CONTACTS
     if data.get("min_contacts_per_channel") is not None:
         min_contacts = need(data, "min_contacts_per_channel", int, "min_contacts_per_channel")
@@ -104,7 +106,7 @@ def parse_edition(content: bytes) -> EditionSpec:
     classes: list[str] = []
     raw_classes = data.get("classes")
     if not isinstance(raw_classes, list):
-        bad("classes", "required, must be a list of class names")
+        bad("classes", _("required, must be a list of class names"))
         raw_classes = []
     for i, raw_class in enumerate(raw_classes):
         class_name = need({"c": raw_class}, "c", str, f"classes[{i}]")
@@ -114,7 +116,11 @@ def parse_edition(content: bytes) -> EditionSpec:
             problems += [Problem(None, f"classes[{i}]", reason) for reason in reasons]
             continue
         classes.append(class_name)
-    problems += [Problem(None, "classes", f"{name!r} appears more than once") for name, n in Counter(classes).items() if n > 1]
+    problems += [
+        Problem(None, "classes", _("“%(name)s” appears more than once") % {"name": name})
+        for name, n in Counter(classes).items()
+        if n > 1
+    ]
 
     questions = _parse_questions(data.get("questions") or {}, problems)
     if problems:
@@ -125,32 +131,33 @@ def parse_edition(content: bytes) -> EditionSpec:
 def _parse_questions(raw_questions: Any, problems: list[Problem]) -> dict[str, list[dict[str, Any]]]:
     questions: dict[str, list[dict[str, Any]]] = {}
     if not isinstance(raw_questions, dict):
-        problems.append(Problem(None, "questions", "must be an object of channel -> list of questions"))
+        problems.append(Problem(None, "questions", _("must be an object of channel -> list of questions")))
         return questions
     for channel, items in raw_questions.items():
         if channel not in Channel.values:
-            problems.append(Problem(None, f"questions.{channel}", f"unknown channel (use {', '.join(Channel.values)})"))
+            reason = _("unknown channel (use %(channels)s)") % {"channels": ", ".join(Channel.values)}
+            problems.append(Problem(None, f"questions.{channel}", reason))
             continue
         if items is None:
             continue  # docs/bundle-format.md: an empty or missing list means no questionnaire
         if not isinstance(items, list):
-            problems.append(Problem(None, f"questions.{channel}", "must be a list"))
+            problems.append(Problem(None, f"questions.{channel}", _("must be a list")))
             continue
         keys = Counter(item.get("key") for item in items if isinstance(item, dict) and isinstance(item.get("key"), str))
         parsed = []
         for i, item in enumerate(items):
             label = f"questions.{channel}[{i}]"
             if not isinstance(item, dict):
-                problems.append(Problem(None, label, "must be an object"))
+                problems.append(Problem(None, label, _("must be an object")))
                 continue
-            problems += [Problem(None, f"{label}.{key}", "unknown field") for key in item if key not in QUESTION_FIELDS]
+            problems += [Problem(None, f"{label}.{key}", _("unknown field")) for key in item if key not in QUESTION_FIELDS]
             values: dict[str, Any] = {}
             key: str | None  # a field's name in this loop, the question's own key after it
             for key, kind in (("key", str), ("text", str), ("area", str), ("max_points", int)):
                 value = item.get(key)
                 if value is None or not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                    wanted = "a whole number" if kind is int else "text"
-                    problems.append(Problem(None, f"{label}.{key}", f"required, must be {wanted}"))
+                    reason = _("required, must be a whole number") if kind is int else _("required, must be text")
+                    problems.append(Problem(None, f"{label}.{key}", reason))
                     continue
                 values[key] = value.strip() if isinstance(value, str) else value
             errors = question_errors(
@@ -162,10 +169,11 @@ def _parse_questions(raw_questions: Any, problems: list[Problem]) -> dict[str, l
             _limits(problems, errors, present=set(values), prefix=f"{label}.")
             key = values.get("key")
             if key is not None and "key" not in errors and keys[key] > 1:
-                problems.append(Problem(None, f"{label}.key", f"{key!r} appears more than once in {channel}"))
+                reason = _("“%(key)s” appears more than once in %(channel)s") % {"key": key, "channel": channel}
+                problems.append(Problem(None, f"{label}.key", reason))
             counts = item.get("counts", True)
             if not isinstance(counts, bool):
-                problems.append(Problem(None, f"{label}.counts", "must be true or false"))
+                problems.append(Problem(None, f"{label}.counts", _("must be true or false")))
             parsed.append(
                 {
                     "key": key,
@@ -210,20 +218,30 @@ def parse_participants(
         if reasons := frame_rules.name_errors(name):
             problems += [Problem(line, "name", reason) for reason in reasons]
         elif name in first_line:
-            problems.append(Problem(line, "name", f"{name!r} is already on line {first_line[name]}"))
+            reason = _("“%(name)s” is already on line %(line)s") % {"name": name, "line": first_line[name]}
+            problems.append(Problem(line, "name", reason))
         else:
             first_line[name] = line
         if class_name not in classes:
-            problems.append(Problem(line, "class", f"{class_name!r} is not a class of the edition ({', '.join(classes)})"))
+            reason = _("“%(name)s” is not a class of the edition (%(classes)s)") % {
+                "name": class_name,
+                "classes": ", ".join(classes),
+            }
+            problems.append(Problem(line, "class", reason))
         channels = [c.strip() for c in cells["channels"].split("|")] if cells["channels"].strip() else []
         for channel in channels:
             if channel not in Channel.values:
-                problems.append(Problem(line, "channels", f"unknown channel {channel!r} (use {', '.join(Channel.values)})"))
+                reason = _("unknown channel “%(channel)s” (use %(channels)s)") % {
+                    "channel": channel,
+                    "channels": ", ".join(Channel.values),
+                }
+                problems.append(Problem(line, "channels", reason))
             elif channel not in questionnaire_channels:
-                problems.append(Problem(line, "channels", f"{channel} has no questionnaire in edition.json"))
+                reason = _("%(channel)s has no questionnaire in %(file)s") % {"channel": channel, "file": EDITION_FILE}
+                problems.append(Problem(line, "channels", reason))
         for channel, n in Counter(channels).items():
             if n > 1:
-                problems.append(Problem(line, "channels", f"{channel} appears more than once"))
+                problems.append(Problem(line, "channels", _("%(channel)s appears more than once") % {"channel": channel}))
         if len(problems) == bad:
             parsed.append(ParticipantRow(line, name, class_name, channels))
     return parsed, problems

@@ -222,8 +222,8 @@ def test_every_bad_row_is_listed_and_nothing_can_be_confirmed(
     assert response.status_code == 200
     assert response.context["problems"] == [
         Problem(2, "phone.wait", "7 is out of range 0 to 5"),
-        Problem(3, "voided", "'maybe' must be true or false"),
-        Problem(12, "participant", "no participant named 'Nobody AS' in 2021"),
+        Problem(3, "voided", "“maybe” must be true or false"),
+        Problem(12, "participant", "no participant named “Nobody AS” in 2021"),
     ]
     page = response.content.decode()
     assert "3 bad rows: nothing can be imported until they are corrected." in page
@@ -308,12 +308,12 @@ def test_confirming_imports_everything_with_the_organiser_in_the_history(
     assert dict(p001.answers.values_list("question__key", "points")) == {"wait": 5, "greeting": 5, "solution": 7, "feeling": 5}
     assert Contact.objects.get(ref="P999").judge.username == "newjudge"
     assert Edition.objects.get(year=2021).data_version == version + 1  # one step for the whole import
-    records = ChangeRecord.objects.filter(pk__gt=last_change, content_type__model="contact").order_by("pk")
+    records = ChangeRecord.objects.filter(pk__gt=last_change, content_type__model="contact").order_by("action")
     assert [(r.object_id, r.action, r.source, r.user) for r in records] == [
-        (p001.pk, "update", "admin", organiser),
         (Contact.objects.get(ref="P999").pk, "create", "admin", organiser),
+        (p001.pk, "update", "admin", organiser),
     ]
-    assert records[0].changes == {"phone.greeting": [4, 5], "score": ["80.0000", "85.0000"]}
+    assert records[1].changes == {"phone.greeting": [4, 5], "score": ["80.0000", "85.0000"]}
 
 
 def test_a_check_is_used_once(mini: Edition, organiser: Any, samples: Path, client_as: ClientAs) -> None:

@@ -65,8 +65,8 @@ def nothing_written() -> None:
 CONTACT_CASES = [
     (1, "phone.wait", "7", "line 2: phone.wait: 7 is out of range 0 to 5"),
     (1, "phone.wait", "-1", "line 2: phone.wait: -1 is out of range 0 to 5"),
-    (1, "phone.wait", "five", "line 2: phone.wait: 'five' is not a whole number"),
-    (1, "participant", "Nobody AS", "line 2: participant: no participant named 'Nobody AS' in 2021"),
+    (1, "phone.wait", "five", "line 2: phone.wait: “five” is not a whole number"),
+    (1, "participant", "Nobody AS", "line 2: participant: no participant named “Nobody AS” in 2021"),
     (11, "channel", "chat", "line 12: channel: Tussa does not offer chat"),
     (1, "channel", "fax", "line 2: channel: must be one of phone, email, chat, messenger"),
     (
@@ -76,11 +76,11 @@ CONTACT_CASES = [
         "line 2: happened_at: 2021-04-13 is outside the edition (2021-01-15 to 2021-04-12)",
     ),
     (1, "happened_at", "2021-02-01T10:15:00", "line 2: happened_at: needs an offset"),
-    (1, "happened_at", "yesterday", "line 2: happened_at: 'yesterday' is not an ISO 8601 date and time"),
+    (1, "happened_at", "yesterday", "line 2: happened_at: “yesterday” is not an ISO 8601 date and time"),
     (2, "phone.wait", "", None),  # made unscorable below together with the other counted cells
-    (1, "answered", "yes", "line 2: answered: 'yes' must be true or false"),
-    (1, "voided", "maybe", "line 2: voided: 'maybe' must be true or false"),
-    (1, "wait_seconds", "4m", "line 2: wait_seconds: '4m' is not a whole number of seconds"),
+    (1, "answered", "yes", "line 2: answered: “yes” must be true or false"),
+    (1, "voided", "maybe", "line 2: voided: “maybe” must be true or false"),
+    (1, "wait_seconds", "4m", "line 2: wait_seconds: “4m” is not a whole number of seconds"),
     (1, "handled_by", "bot", "line 2: handled_by: a chatbot can handle only chat and Messenger contacts"),
     (1, "handled_by", "robot", "line 2: handled_by: must be one of agent, bot, bot_to_agent"),
     (1, "handled_by", "", "line 2: handled_by: required when the contact was answered"),
@@ -88,12 +88,12 @@ CONTACT_CASES = [
     (3, "wait_seconds", "300", "line 4: wait_seconds: must be empty when the contact was not answered"),
     (1, "email.wait", "4", "line 2: email.wait: must be empty for a phone contact"),
     (1, "judge", "", "line 2: judge: required"),
-    (2, "ref", "P001", "line 3: ref: 'P001' is already on line 2"),
+    (2, "ref", "P001", "line 3: ref: “P001” is already on line 2"),
     (1, "ref", "", "line 2: ref: required"),
     (1, "ref", "R" * 65, "line 2: ref: at most 64 characters"),
-    (1, "judge", "bad judge!/<x>", "line 2: judge: 'bad judge!/<x>' is not a valid username"),
+    (1, "judge", "bad judge!/<x>", "line 2: judge: “bad judge!/<x>” is not a valid username"),
     (1, "wait_seconds", "9999999999", "line 2: wait_seconds: must be whole seconds from 0 to 2592000"),
-    (1, "wait_seconds", "\u0665", "line 2: wait_seconds: '\u0665' is not a whole number of seconds"),  # Arabic-Indic 5
+    (1, "wait_seconds", "\u0665", "line 2: wait_seconds: “\u0665” is not a whole number of seconds"),  # Arabic-Indic 5
     (
         1,
         "happened_at",
@@ -167,7 +167,7 @@ def test_participant_in_unknown_class(samples: Path, tmp_path: Path, db: None) -
     code, _, err = run("import_edition", str(bundle))
 
     assert code == 1
-    assert "line 3: class: 'Fintech' is not a class of the edition (Broadband, Insurance, Car rental)" in err
+    assert "line 3: class: “Fintech” is not a class of the edition (Broadband, Insurance, Car rental)" in err
     nothing_written()
 
 
@@ -180,7 +180,7 @@ def test_participant_channel_without_questionnaire_and_duplicate_name(samples: P
 
     assert code == 1
     assert "line 2: channels: messenger has no questionnaire in edition.json" in err
-    assert "line 4: name: 'Sognenett' is already on line 2" in err
+    assert "line 4: name: “Sognenett” is already on line 2" in err
     nothing_written()
 
 
@@ -195,12 +195,12 @@ def test_participant_channel_without_questionnaire_and_duplicate_name(samples: P
         (lambda d: d["questions"]["phone"][0].update(key=["wait"]), "questions.phone[0].key: required, must be text"),
         (lambda d: d["questions"]["phone"][0].update(text="x" * 501), "questions.phone[0].text: at most 500 characters"),
         (lambda d: d.update(name="N" * 201), "name: at most 200 characters"),
-        (lambda d: d.update(classes=["Bank", " Bank "]), "classes: 'Bank' appears more than once"),
+        (lambda d: d.update(classes=["Bank", " Bank "]), "classes: “Bank” appears more than once"),
         (lambda d: d.pop("year"), "year: required, must be a whole number"),
         (lambda d: d.update(ends_on="2021-01-01"), "ends_on: must not be before the start (2021-01-15)"),
-        (lambda d: d.update(starts_on="15.01.2021"), "starts_on: '15.01.2021' is not a date (YYYY-MM-DD)"),
+        (lambda d: d.update(starts_on="15.01.2021"), "starts_on: “15.01.2021” is not a date (YYYY-MM-DD)"),
         (lambda d: d["questions"].update(fax=[]), "questions.fax: unknown channel (use phone, email, chat, messenger)"),
-        (lambda d: d["questions"]["chat"][1].update(key="wait"), "questions.chat[1].key: 'wait' appears more than once in chat"),
+        (lambda d: d["questions"]["chat"][1].update(key="wait"), "questions.chat[1].key: “wait” appears more than once in chat"),
         (lambda d: d.update(min_contacts_per_channel=0), "min_contacts_per_channel: must be between 1 and 1000"),
     ],
 )
@@ -231,7 +231,7 @@ def test_broken_json_and_not_utf8(samples: Path, tmp_path: Path, db: None) -> No
     )
     code, _, err = run("import_edition", str(bundle))
     assert code == 1
-    assert "line 3: file is not UTF-8" in err
+    assert "line 3: the file is not UTF-8 text" in err
     nothing_written()
 
 
@@ -379,7 +379,7 @@ def test_an_account_that_is_not_a_judge_cannot_be_named_as_judge(mini: Edition, 
     code, _, err = run("import_contacts", "2021", str(path))
 
     assert code == 1
-    assert "line 2: judge: 'sognenett' is an account that is not a judge" in err
+    assert "line 2: judge: “sognenett” is an account that is not a judge" in err
 
 
 def test_empty_and_short_rows_are_reported_not_skipped(samples: Path, tmp_path: Path, db: None) -> None:
