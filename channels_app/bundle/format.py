@@ -1,6 +1,6 @@
 """The bundle's files and columns, and the values that travel through an import: Problem, BundleError, ImportSummary.
 
-Plain Python (no Django), so that the demo generator writes the same columns.
+No models, so that the demo generator writes the same columns; the texts people read go through gettext.
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE = "edition.json", "participants.csv", "contacts.csv"
 BUNDLE_FILES = (EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE)
@@ -70,8 +73,9 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        parts = [f"line {self.line}" if self.line is not None else "", self.column, self.reason]
-        return ": ".join(part for part in parts if part)
+        where = _("line %(n)s") % {"n": self.line} if self.line is not None else ""
+        column = _("(whole row)") if self.column == WHOLE_ROW else self.column
+        return ": ".join(part for part in (where, column, self.reason) if part)
 
 
 MAX_PROBLEMS = 1000  # a file's problems listed one by one; the rest are counted
@@ -105,8 +109,16 @@ class BundleError(Exception):
         """What the commands print: each file's problems, one `line N: column: reason` a line."""
         lines = []
         for name, found in self.problems.items():
-            lines.append(f"{name}: {len(found)} problem(s)")
+            total = len(found) + self.omitted.get(name, 0)
+            lines.append(ngettext("%(file)s: %(n)s problem", "%(file)s: %(n)s problems", total) % {"file": name, "n": total})
             lines.extend(str(problem) for problem in found)
+            if omitted := self.omitted.get(name, 0):
+                lines.append(
+                    ngettext("… and %(n)s more problem, not listed", "… and %(n)s more problems, not listed", omitted)
+                    % {"n": omitted}
+                )
+        if rows := self.bad_rows():
+            lines.append(ngettext("%(n)s bad row.", "%(n)s bad rows.", rows) % {"n": rows})
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, Any]:
@@ -165,9 +177,25 @@ class ImportSummary:
         return any(n for key, n in self.counts.items() if not key.endswith("unchanged"))
 
     def report(self) -> str:
-        if not self.changed:
-            return "Nothing changed: the files match what is stored."
-        return ", ".join(f"{key}: {n}" for key, n in sorted(self.counts.items()) if n)
+        """One line per kind, in the reader's language, e.g. "Contacts: 3 created, 1 changed, 20 unchanged."."""
+        if not self.changed and not self.new_judges:
+            return _("Nothing changed: the files match what is stored.")
+        lines = []
+        for kind, label in _kinds():
+            parts = [
+                message(n) % {"n": n}
+                for outcome, message in _outcomes()
+                if (n := self.count(kind, outcome))
+            ]
+            if parts:
+                lines.append(_("%(kind)s: %(outcomes)s.") % {"kind": label, "outcomes": ", ".join(parts)})
+        if self.new_judges:
+            n = len(self.new_judges)
+            lines.append(
+                ngettext("%(n)s new judge account: %(names)s.", "%(n)s new judge accounts: %(names)s.", n)
+                % {"n": n, "names": ", ".join(self.new_judges)}
+            )
+        return "\n".join(lines)
 
     def merge(self, other: ImportSummary) -> None:
         """Add another part's summary (a bundle's contacts) to this one."""
@@ -195,3 +223,24 @@ class ImportSummary:
             new_judges=list(data.get("new_judges", [])),
             dry_run=bool(data.get("dry_run", False)),
         )
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [
+        ("edition", _("Edition")),
+        ("questions", _("Questions")),
+        ("classes", _("Classes")),
+        ("participants", _("Participants")),
+        ("contacts", _("Contacts")),
+    ]
+
+
+def _outcomes() -> list[tuple[str, Any]]:
+    """Each outcome with its message for n things (ngettext, so that 1 and 2 read right in every language)."""
+    return [
+        ("created", lambda n: ngettext("%(n)s new", "%(n)s new", n)),
+        ("updated", lambda n: ngettext("%(n)s changed", "%(n)s changed", n)),
+        ("changed", lambda n: ngettext("%(n)s changed", "%(n)s changed", n)),
+        ("removed", lambda n: ngettext("%(n)s removed", "%(n)s removed", n)),
+        ("unchanged", lambda n: ngettext("%(n)s unchanged", "%(n)s unchanged", n)),
+    ]

@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from award.commands import edition_of_year
 from channels_app.bundle.export import export_edition
@@ -16,10 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("path", type=Path)
 
-    @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, path: Path, **options: Any) -> None:
         edition = edition_of_year(year)
         if path.exists() and not path.is_dir():
-            raise CommandError(f"{path} is a file: give a folder to write the bundle into.")
+            raise CommandError(_("%(path)s is a file: give a folder to write the bundle into.") % {"path": path})
         for written in export_edition(edition=edition, path=path):
             self.stdout.write(str(written))

@@ -3,14 +3,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from channels_app.bundle.format import BundleError
 from channels_app.bundle.importer import import_contacts
+from channels_app.bundle.terminal import terminal_progress
 
 
 class Command(BaseCommand):
-    help = "Import one contacts.csv into an existing edition, all or nothing."
+    help = "Import one contacts.csv into an existing edition, all or nothing (the report is in LANGUAGE_CODE's language)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("year", type=int)
@@ -20,13 +22,15 @@ class Command(BaseCommand):
             "--reason", default="", help="Why contacts change after the final publication (kept in their history)."
         )
 
-    @no_translations  # a command's report is in English, whole (the site's language is for its pages)
     def handle(self, *args: Any, year: int, file: Path, dry_run: bool, reason: str, **options: Any) -> None:
         if not file.is_file():
-            raise CommandError(f"{file}: no such file")
+            raise CommandError(_("%(file)s: no such file") % {"file": file})
         try:
-            summary = import_contacts(year=year, path=file, dry_run=dry_run, reason=reason)
+            with terminal_progress(self.stderr._out, file.name) as progress:
+                summary = import_contacts(year=year, path=file, dry_run=dry_run, reason=reason, progress=progress)
         except BundleError as error:
             self.stderr.write(error.report())
-            raise CommandError("Nothing was imported.") from None
-        self.stdout.write(("Dry run, nothing written. " if dry_run else "") + summary.report())
+            raise CommandError(_("Nothing was imported.")) from None
+        if dry_run:
+            self.stdout.write(_("Dry run: nothing was written. The import would do this:"))
+        self.stdout.write(summary.report())

@@ -1,0 +1,222 @@
+"""The set-based contacts import: its cost does not grow per row, and it reports as an organiser needs (issue: imports that scale)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from audit.models import ChangeRecord
+from award.models import Edition
+from award.roles import JUDGES
+from channels_app.bundle import contacts as contacts_module
+from channels_app.bundle.format import MAX_PROBLEMS, BundleError, ContactChange, Problem
+from channels_app.bundle.importer import import_contacts_content
+from channels_app.models import Answer, Contact
+
+
+def sample_rows(samples: Path) -> list[list[str]]:
+    return list(csv.reader((samples / "mini" / "contacts.csv").open(encoding="utf-8", newline="")))
+
+
+def as_csv(rows: list[list[str]], *, delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n", delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def copies_of_first_row(samples: Path, n: int, change: Callable[[list[str], int], None] | None = None) -> bytes:
+    """The header and n new contacts, each a copy of P001 with its own ref."""
+    rows = sample_rows(samples)
+    header, first = rows[0], rows[1]
+    copies = []
+    for number in range(n):
+        row = list(first)
+        row[header.index("ref")] = f"X{number:05d}"
+        if change is not None:
+            change(row, number)
+        copies.append(row)
+    return as_csv([header, *copies])
+
+
+def queries_of(content: bytes, edition: Edition, *, dry_run: bool = False) -> tuple[int, Counter[str]]:
+    """The statements other than INSERT, and the INSERT statements per table."""
+    with CaptureQueriesContext(connection) as queries:
+        import_contacts_content(edition=edition, content=content, dry_run=dry_run)
+    inserts = Counter(q["sql"].split('"')[1] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO"))
+    return len(queries) - sum(inserts.values()), inserts
+
+
+def statements_for(rows: int, columns: int) -> int:
+    """How many INSERT statements a bulk insert of rows x columns takes: one, unless the database caps its parameters."""
+    limit = connection.features.max_query_params
+    return 1 if limit is None else math.ceil(rows * columns / (limit // columns * columns))
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(mini: Edition, samples: Path) -> None:
+    few, _ = queries_of(copies_of_first_row(samples, 5), mini)
+    Contact.objects.filter(ref__startswith="X").delete()
+    many, inserts = queries_of(copies_of_first_row(samples, 300), mini)
+
+    assert many == few
+    contact_columns = len([f for f in Contact._meta.concrete_fields if not f.primary_key])
+    assert inserts == {
+        "channels_app_contact": statements_for(300, contact_columns),
+        "channels_app_answer": statements_for(300 * 4, 4),
+        "audit_changerecord": statements_for(300, 9),
+    }
+    assert Contact.objects.filter(ref__startswith="X").count() == 300
+    assert Answer.objects.filter(contact__ref__startswith="X").count() == 300 * 4
+    assert ChangeRecord.objects.filter(content_type__model="contact", action="create").count() >= 300
+
+
+def test_a_batch_costs_the_same_few_queries(mini: Edition, samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_module, "BATCH", 100)
+    one_batch = queries_of(copies_of_first_row(samples, 100), mini)
+    Contact.objects.filter(ref__startswith="X").delete()
+    three_batches = queries_of(copies_of_first_row(samples, 300), mini)
+
+    # Each batch reads the stored contacts of its refs (and their answers, when there are any: none here), then writes.
+    assert three_batches[0] - one_batch[0] == 2 * 1
+    assert three_batches[1] == {table: 3 * n for table, n in one_batch[1].items()}
+    assert Contact.objects.filter(ref__startswith="X").count() == 300
+
+
+def test_a_dry_run_lists_the_new_and_changed_contacts_and_the_judges_to_create(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    header = rows[0]
+    rows[1][header.index("phone.greeting")] = "5"  # P001: 4 -> 5
+    rows[2][header.index("comment")] = "Gave a name after all"  # P002
+    new = list(rows[1])
+    new[header.index("ref")], new[header.index("judge")] = "P999", "judge3"  # a new contact by a judge without an account
+    rows.append(new)
+    before = Contact.objects.count(), ChangeRecord.objects.count(), User.objects.count()
+
+    summary = import_contacts_content(edition=mini, content=as_csv(rows), dry_run=True)
+
+    assert (summary.count("contacts", "created"), summary.count("contacts", "updated"), summary.count("contacts", "unchanged")) == (
+        1,
+        2,
+        33,
+    )
+    assert summary.new_contacts == [(37, "P999")]
+    assert summary.changed_contacts == [
+        ContactChange(2, "P001", {"phone.greeting": [4, 5], "score": ["80.0000", "85.0000"]}),
+        ContactChange(3, "P002", {"comment": ["No name given", "Gave a name after all"]}),
+    ]
+    assert summary.new_judges == ["judge3"]
+    assert (Contact.objects.count(), ChangeRecord.objects.count(), User.objects.count()) == before
+
+
+def test_the_import_creates_the_judges_it_names_and_says_so(mini: Edition, samples: Path) -> None:
+    def by_new_judge(row: list[str], number: int) -> None:
+        row[3] = "judge3"
+
+    with translation.override("en"):
+        summary = import_contacts_content(edition=mini, content=copies_of_first_row(samples, 2, by_new_judge))
+
+    assert summary.new_judges == ["judge3"]
+    judge = User.objects.get(username="judge3")
+    assert not judge.has_usable_password() and judge.groups.filter(name=JUDGES).exists()
+    with translation.override("en"):
+        assert summary.report() == "Contacts: 2 new.\n1 new judge account: judge3."
+
+
+def test_header_problems_and_row_problems_come_together(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    header = rows[0]
+    for column in ("chat.wait", "chat.solution"):  # columns a chat row of the file needs
+        index = header.index(column)
+        for row in rows:
+            del row[index]
+    chat = next(row for row in rows if row[header.index("channel")] == "chat")
+    rows[1][header.index("voided")] = "maybe"
+    rows[2][header.index("phone.wait")] = "9"
+    rows[3][header.index("participant")] = "Nobody AS"
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=as_csv(rows))
+
+    assert raised.value.all() == [
+        Problem(1, "chat.wait", "missing column (a question of chat, which rows of this file use)"),
+        Problem(1, "chat.solution", "missing column (a question of chat, which rows of this file use)"),
+        Problem(2, "voided", "“maybe” must be true or false"),
+        Problem(3, "phone.wait", "9 is out of range 0 to 5"),
+        Problem(4, "participant", "no participant named “Nobody AS” in 2021"),
+    ]
+    assert raised.value.bad_rows() == 3
+    assert chat  # the file does use chat
+    with translation.override("en"):
+        assert raised.value.report().endswith("\n3 bad rows.")
+
+
+def test_a_semicolon_separated_file_is_named_as_such(mini: Edition, samples: Path) -> None:
+    content = as_csv(sample_rows(samples), delimiter=";")
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=content)
+
+    [problem] = raised.value.all()
+    assert problem.line == 1
+    assert problem.reason.startswith("the columns are separated by semicolons (;), not commas.")
+    assert "“CSV UTF-8 (comma-separated)”" in problem.reason
+
+
+def test_a_report_is_in_the_readers_language_with_plurals(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    header = rows[0]
+    rows[1][header.index("voided")] = "kanskje"
+
+    with translation.override("nb"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=as_csv(rows))
+
+    with translation.override("nb"):
+        assert raised.value.report() == (
+            "contacts.csv: 1 problem\nlinje 2: voided: «kanskje» må være true eller false\n1 ugyldig rad."
+        )
+    with translation.override("nb"):
+        summary = import_contacts_content(edition=mini, content=copies_of_first_row(samples, 1))
+        assert summary.report() == "Kontakter: 1 ny."
+
+
+def test_very_many_bad_rows_are_listed_up_to_a_limit_and_counted(mini: Edition, samples: Path) -> None:
+    def bad(row: list[str], number: int) -> None:
+        row[10] = "7"  # phone.wait: out of range 0 to 5
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=copies_of_first_row(samples, MAX_PROBLEMS + 5, bad))
+
+    assert len(raised.value.all()) == MAX_PROBLEMS
+    assert raised.value.omitted == {"contacts.csv": 5}
+    with translation.override("en"):
+        report = raised.value.report()
+    assert report.startswith(f"contacts.csv: {MAX_PROBLEMS + 5} problems\n")
+    assert "\n… and 5 more problems, not listed\n" in report
+    assert not Contact.objects.filter(ref__startswith="X").exists()
+
+
+def test_a_bad_byte_or_an_overlong_line_is_named_by_its_line(mini: Edition, samples: Path) -> None:
+    content = copies_of_first_row(samples, 3000)
+    lines = content.split(b"\n")
+    lines[2500] = lines[2500].replace(b"Friendly", b"Friendl\xff")  # line 2501, in the second batch
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=b"\n".join(lines))
+    assert [(p.line, p.reason) for p in raised.value.all()] == [
+        (2501, "the file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8” and try again")
+    ]
+
+    lines[2500] = b"x" * (1024 * 1024 + 10)
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=b"\n".join(lines))
+    assert [(p.line, p.reason) for p in raised.value.all()] == [(2501, "the line is longer than 1024 KiB")]
+    assert not Contact.objects.filter(ref__startswith="X").exists()
