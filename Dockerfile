@@ -6,7 +6,8 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DEBUG=true python manage.py collectstatic --noinput -v0
-RUN useradd --system --home /app award && chown -R award /app
+# var/media: MEDIA_ROOT, a volume in docker-compose.yml (made here so that the volume belongs to award).
+RUN mkdir -p var/media && useradd --system --home /app award && chown -R award /app
 USER award
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -9,13 +9,17 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 
 from audit.models import Action, ChangeRecord, Source
+
+_PLAIN = (str, int, bool, float)
 
 
 def _plain(value: Any) -> Any:
     """A JSON-safe form of a field value, the same on SQLite and PostgreSQL."""
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, datetime | date):
@@ -84,3 +88,40 @@ def history_record_many(
     ]
     ChangeRecord.objects.bulk_create(records, batch_size=1000)
     return len(records)
+
+
+# The columns of a change record as history_rows gives them, for a bulk writer (an import's COPY or executemany).
+HISTORY_COLUMNS = ("content_type_id", "object_id", "object_repr", "action", "changes", "user_id", "source", "note", "at")
+
+
+def history_rows(
+    *,
+    model: type[models.Model],
+    changed: Iterable[tuple[int, str, Mapping[str, list[Any]]]],
+    action: Action,
+    user: User | None = None,
+    source: Source,
+    note: str = "",
+    at: datetime,
+) -> Iterable[tuple[Any, ...]]:
+    """history_record's rows for many objects of one model, as tuples in HISTORY_COLUMNS' order, ready for the database.
+
+    `changed` gives each object's id, its text (str of it) and its changes; JSON and the time are prepared once here.
+    """
+    fields = ChangeRecord._meta
+    changes_field, at_field = fields.get_field("changes"), fields.get_field("at")
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    user_id = user.pk if getattr(user, "pk", None) else None
+    when = at_field.get_db_prep_save(at, connection)
+    for object_id, text, changes in changed:
+        yield (
+            content_type_id,
+            object_id,
+            text[:200],
+            action,
+            changes_field.get_db_prep_save(dict(changes), connection),
+            user_id,
+            source,
+            note,
+            when,
+        )

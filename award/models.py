@@ -21,6 +21,9 @@ class Channel(models.TextChoices):
     MESSENGER = "messenger", _("Messenger")
 
 
+CHANNEL_ORDER = tuple(Channel.values)  # computed once: an enum's .values is built anew on each use
+
+
 class Edition(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     name = models.CharField(_("name"), max_length=MAX_NAME)
@@ -108,7 +111,7 @@ class Participant(models.Model):
     def channels(self) -> list[str]:
         """The channels it offers, in channel order (uses the prefetch when there is one)."""
         codes = {offer.channel for offer in self.offered_channels.all()}
-        return [channel for channel in Channel.values if channel in codes]
+        return [channel for channel in CHANNEL_ORDER if channel in codes]
 
 
 class ParticipantChannel(models.Model):

@@ -29,7 +29,7 @@ from award.admin_base import is_organiser, request_user
 from award.models import Channel, Edition
 from award.selectors import current_edition
 from channels_app.admin_filters import ClassFilter, JudgeFilter, MonthFilter, ParticipantFilter, id_or_none
-from channels_app.admin_upload import upload_path
+from channels_app.admin_upload import upload_paths
 from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, VoidForm
 from channels_app.models import Contact, ContactStatus
 from channels_app.rules import wait_text
@@ -276,7 +276,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     def get_urls(self) -> list[Any]:
         urls = [
             path("participants/", self.admin_site.admin_view(self.participants_view), name="channels_app_contact_participants"),
-            upload_path(self),
+            *upload_paths(self),
         ]
         return urls + super().get_urls()
 

@@ -1,47 +1,60 @@
-"""Uploading a contacts.csv in the admin: a check (the real import, rolled back), then the import on confirmation.
+"""Uploading a contacts.csv in the admin as an import job: the file is kept, checked by a task, imported on confirmation.
 
-Only organisers upload. Between the check and the confirmation the file's bytes
-wait in the cache (Redis in production, so any web process can take the
-confirmation), under a random token bound to the user who checked it, with its
-SHA-256; the confirmation carries only the token, never the file. The import
-itself is channels_app.bundle.importer's, all or nothing, as from the command line.
+Only organisers upload, see and confirm jobs (each organiser sees everyone's); only
+the organiser who uploaded a file confirms it, since the import writes their name
+and reason into every changed contact's history. The form stores the file
+(channels_app.import_jobs) and enqueues its check; the job's page shows the
+progress (polled by channels_app/static/channels_app/import_job.js), then the
+check's report with the Confirm button, then the import's outcome.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
-from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
-from audit.models import Source
+from audit.admin import FieldChange, HistoryMixin
 from award.admin_base import request_user
 from award.models import Edition
 from award.selectors import user_is_organiser
 from channels_app.bundle.format import WHOLE_ROW, BundleError, ImportSummary, Problem
-from channels_app.bundle.importer import import_contacts_content
-from channels_app.models import Contact
+from channels_app.import_jobs import (
+    ImportJobNotYours,
+    ImportJobRefused,
+    check_is_stale,
+    import_job_confirm,
+    import_job_create,
+    import_job_progress,
+    import_job_recheck,
+    import_jobs_recent,
+)
+from channels_app.models import Contact, ImportJob, ImportJobState
+from channels_app.tasks import check_import_job, run_import_job
+
+if TYPE_CHECKING:
+    from celery.contrib.django.task import DjangoTask
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ~50,000 contacts with every question column: ten years of the award
-UPLOAD_TIMEOUT = 60 * 60  # seconds a checked file waits for its confirmation
-CACHE_PREFIX = "contacts-upload"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 TEMPLATE = "admin/channels_app/contact/upload.html"
+JOB_TEMPLATE = "admin/channels_app/contact/upload_job.html"
+
+State = ImportJobState
 
 
 class UploadForm(forms.Form):
@@ -70,7 +83,7 @@ class UploadForm(forms.Form):
                 _("The file is larger than %(max)s, the most that can be uploaded: split it into several files.")
                 % {"max": filesizeformat(MAX_UPLOAD_BYTES)}
             )
-        content = upload.read()
+        content = b"".join(upload.chunks())
         try:
             content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -83,6 +96,9 @@ class UploadForm(forms.Form):
         return upload
 
 
+# What the pages show --------------------------------------------------------------------
+
+
 def problem_rows(error: BundleError) -> list[Problem]:
     """The import's problems as the table shows them: a whole row's named in the reader's language."""
     return [
@@ -91,149 +107,232 @@ def problem_rows(error: BundleError) -> list[Problem]:
     ]
 
 
-def counts(summary: ImportSummary) -> dict[str, int]:
+def contacts_text(counts: dict[str, Any]) -> str:
+    """E.g. "1 new contact, 3 changed contacts, 34 unchanged contacts"."""
+    new, changed, unchanged = (int(counts.get(key, 0)) for key in ("new", "changed", "unchanged"))
+    return ", ".join(
+        [
+            ngettext("%(n)s new contact", "%(n)s new contacts", new) % {"n": new},
+            ngettext("%(n)s changed contact", "%(n)s changed contacts", changed) % {"n": changed},
+            ngettext("%(n)s unchanged contact", "%(n)s unchanged contacts", unchanged) % {"n": unchanged},
+        ]
+    )
+
+
+def problems_text(counts: dict[str, Any]) -> str:
+    """E.g. "5 bad rows, 9 problems": rows as BundleError.bad_rows counts them, a row with two problems being one."""
+    rows, found = int(counts.get("bad_rows", 0)), int(counts.get("problems", 0))
+    problems = ngettext("%(n)s problem", "%(n)s problems", found) % {"n": found}
+    if not rows:
+        return problems  # the header's, or the file's as a whole
+    bad_rows = ngettext("%(n)s bad row", "%(n)s bad rows", rows) % {"n": rows}
+    return _("%(rows)s, %(problems)s") % {"rows": bad_rows, "problems": problems}
+
+
+def job_result(job: ImportJob) -> str:
+    """One line for the list of jobs: what the last step found."""
+    if job.state in (State.CHECKED, State.DONE):
+        return contacts_text(job.counts)
+    if "problems" in job.counts:
+        return problems_text(job.counts)
+    if job.state == State.FAILED:
+        return _("stopped on an error")
+    return ""
+
+
+@dataclass(frozen=True)
+class ChangedContact:
+    line: int
+    ref: str
+    changes: list[FieldChange]
+
+
+def _changed_contacts(summary: ImportSummary, model_admin: ModelAdmin[Contact]) -> list[ChangedContact]:
+    """Each changed contact's fields from → to, named and shown as the contact's history shows them."""
+
+    def label(key: str) -> str:
+        return model_admin.history_field_label(key) if isinstance(model_admin, HistoryMixin) else key
+
+    def shown(key: str, value: Any) -> str:
+        return model_admin.history_field_value(key, value) if isinstance(model_admin, HistoryMixin) else str(value)
+
+    return [
+        ChangedContact(
+            change.line,
+            change.ref,
+            [FieldChange(label(key), shown(key, old), shown(key, new)) for key, (old, new) in sorted(change.changes.items())],
+        )
+        for change in summary.changed_contacts
+    ]
+
+
+def _summary_context(summary: ImportSummary, model_admin: ModelAdmin[Contact]) -> dict[str, Any]:
+    new, changed = summary.count("contacts", "created"), summary.count("contacts", "updated")
+    unchanged = summary.count("contacts", "unchanged")
     return {
-        "new": summary.count("contacts", "created"),
-        "changed": summary.count("contacts", "updated"),
-        "unchanged": summary.count("contacts", "unchanged"),
+        "summary_counts": {"new": new, "changed": changed, "unchanged": unchanged},
+        "summary_text": contacts_text({"new": new, "changed": changed, "unchanged": unchanged}),
+        "to_import": new + changed,
+        "new_contacts": summary.new_contacts,
+        "new_contacts_more": new - len(summary.new_contacts),
+        "changed_contacts": _changed_contacts(summary, model_admin),
+        "changed_contacts_more": changed - len(summary.changed_contacts),
+        "new_judges": summary.new_judges,
     }
 
 
-# The checked file, waiting for its confirmation ------------------------------------
+def _error_context(error: BundleError) -> dict[str, Any]:
+    omitted = sum(error.omitted.values())
+    counts = {"bad_rows": error.bad_rows(), "problems": len(error.all()) + omitted}
+    return {
+        "problems": problem_rows(error),
+        "bad_rows": counts["bad_rows"],
+        "problems_text": problems_text(counts),
+        "omitted": omitted,
+    }
 
 
-def _cache_key(user: User, token: str) -> str:
-    # The user is part of the key: another user's token finds nothing.
-    return f"{CACHE_PREFIX}:{user.pk}:{token}"
+# The pages ----------------------------------------------------------------------------------
 
 
-def checked_file_keep(*, user: User, edition: Edition, name: str, content: bytes, reason: str = "") -> str:
-    """Keep a checked file for an hour; return the token that names it."""
-    token = secrets.token_urlsafe(32)
-    cache.set(
-        _cache_key(user, token),
-        {
-            "user_id": user.pk,
-            "edition_id": edition.pk,
-            "name": name,
-            "content": content,
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "reason": reason,
-        },
-        timeout=UPLOAD_TIMEOUT,
-    )
-    return token
+def upload_paths(model_admin: ModelAdmin[Contact]) -> list[URLPattern]:
+    """ContactAdmin.get_urls' routes, under contact/upload/: the form and the jobs, a job, its JSON status, its steps."""
+
+    def view(function: Any) -> Any:
+        return model_admin.admin_site.admin_view(partial(function, model_admin=model_admin))
+
+    return [
+        path("upload/", view(upload_view), name="channels_app_contact_upload"),
+        path("upload/<int:job_id>/", view(job_view), name="channels_app_contact_upload_job"),
+        path("upload/<int:job_id>/status/", view(job_status_view), name="channels_app_contact_upload_status"),
+        path("upload/<int:job_id>/confirm/", view(job_confirm_view), name="channels_app_contact_upload_confirm"),
+        path("upload/<int:job_id>/check/", view(job_recheck_view), name="channels_app_contact_upload_recheck"),
+    ]
 
 
-def checked_file_get(*, user: User, token: str) -> dict[str, Any] | None:
-    """The user's checked file under this token, or None (expired, unknown, someone else's, or damaged)."""
-    if not TOKEN.match(token):
-        return None
-    kept = cache.get(_cache_key(user, token))
-    if not isinstance(kept, dict) or kept.get("user_id") != user.pk:
-        return None
-    if hashlib.sha256(kept["content"]).hexdigest() != kept["sha256"]:
-        return None
-    return kept
+def _organisers_only(request: HttpRequest) -> None:
+    if not user_is_organiser(request.user):
+        raise PermissionDenied
 
 
-def checked_file_forget(*, user: User, token: str) -> None:
-    cache.delete(_cache_key(user, token))
+def _job_url(job_id: int) -> str:
+    return reverse("admin:channels_app_contact_upload_job", args=[job_id])
 
 
-# The page -----------------------------------------------------------------------
-
-
-def upload_path(model_admin: ModelAdmin[Contact]) -> URLPattern:
-    """ContactAdmin.get_urls' route to the page: `admin:channels_app_contact_upload`, at contact/upload/."""
-    view = model_admin.admin_site.admin_view(partial(upload_view, model_admin=model_admin))
-    return path("upload/", view, name="channels_app_contact_upload")
+def _enqueue(task: Any, job_id: int) -> None:
+    # Celery's Django fixup makes DjangoTask every task's base class; the stubs' shared_task says Task.
+    cast("DjangoTask[[int], str | None]", task).delay_on_commit(job_id)
 
 
 def upload_view(request: HttpRequest, model_admin: ModelAdmin[Contact]) -> HttpResponse:
-    """GET: the form. POST "check": the dry run's report. POST "token": the import of the checked file."""
-    if not user_is_organiser(request.user):
-        raise PermissionDenied
-    if request.method == "POST" and "token" in request.POST:
-        return _confirm(request, model_admin)
+    """GET: the form and the latest jobs. POST: keep the file as a job, enqueue its check, go to the job's page."""
+    _organisers_only(request)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            job = import_job_create(
+                edition=form.cleaned_data["edition"],
+                user=request_user(request),
+                name=form.cleaned_data["file"].name,
+                content=form.content,
+                reason=form.cleaned_data["reason"],
+            )
+            _enqueue(check_import_job, job.pk)
+            return HttpResponseRedirect(_job_url(job.pk))
     else:
         form = UploadForm(initial={"edition": Edition.objects.order_by("-year").first()})
-    context: dict[str, Any] = {}
-    if form.is_valid():
-        edition, name, content = form.cleaned_data["edition"], form.cleaned_data["file"].name, form.content
-        reason = form.cleaned_data["reason"]
-        context |= {
-            "edition": edition,
-            "file_name": name,
-            "file_size": len(content),
-            "sha256": hashlib.sha256(content).hexdigest(),
+    jobs = [(job, job_result(job)) for job in import_jobs_recent()]
+    context = {"form": form, "jobs": jobs, "title": _("Upload contacts")}
+    return TemplateResponse(request, TEMPLATE, _admin_context(request, model_admin) | context)
+
+
+def job_view(request: HttpRequest, model_admin: ModelAdmin[Contact], job_id: int) -> HttpResponse:
+    """A job's page: its file, its progress while a task runs, then the check's or the import's report."""
+    _organisers_only(request)
+    return _render_job(request, model_admin, get_object_or_404(ImportJob.objects.select_related("edition"), pk=job_id))
+
+
+def job_status_view(request: HttpRequest, model_admin: ModelAdmin[Contact], job_id: int) -> JsonResponse:
+    """The job's state and progress, for import_job.js: the row's state, the cache's bytes while a task reads the file."""
+    _organisers_only(request)
+    job = get_object_or_404(ImportJob.objects.defer("check_report", "import_report"), pk=job_id)
+    progress = import_job_progress(job=job)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "running": job.running,
+            "bytes_done": progress.done,
+            "bytes_total": progress.total,
+            "percent": progress.percent,
+            "progress_text": _("%(percent)s%%") % {"percent": progress.percent},
         }
-        try:
-            summary = import_contacts_content(
-                edition=edition, content=content, user=request_user(request), source=Source.ADMIN, dry_run=True, reason=reason
-            )
-        except BundleError as error:
-            context["problems"] = problem_rows(error)
-        else:
-            report = counts(summary)
-            context["report"] = report
-            context["to_import"] = report["new"] + report["changed"]
-            if context["to_import"]:
-                context["token"] = checked_file_keep(
-                    user=request_user(request), edition=edition, name=name, content=content, reason=reason
-                )
-        form = UploadForm(initial={"edition": edition})  # ready for the next file
-    return _render(request, model_admin, form, context)
-
-
-def _confirm(request: HttpRequest, model_admin: ModelAdmin[Contact]) -> HttpResponse:
-    token = request.POST["token"]
-    kept = checked_file_get(user=request_user(request), token=token)
-    edition = Edition.objects.filter(pk=kept["edition_id"]).first() if kept else None
-    if kept is None or edition is None:
-        messages.error(
-            request,
-            _("This check has expired or was not yours: nothing was imported. Upload the file and check it again."),
-        )
-        form = UploadForm(initial={"edition": Edition.objects.order_by("-year").first()})
-        return _render(request, model_admin, form, {}, status=400)
-    # Whatever happens now, the check is used up: a changed database needs a new check.
-    checked_file_forget(user=request_user(request), token=token)
-    context = {"edition": edition, "file_name": kept["name"], "file_size": len(kept["content"]), "sha256": kept["sha256"]}
-    try:
-        summary = import_contacts_content(
-            edition=edition,
-            content=kept["content"],
-            user=request_user(request),
-            source=Source.ADMIN,
-            reason=kept.get("reason", ""),
-        )
-    except BundleError as error:
-        # The contacts changed since the check (e.g. a judge's edit, a final publication).
-        messages.error(
-            request,
-            _("Nothing was imported: since the check, the data changed and these rows are no longer good."),
-        )
-        context["problems"] = problem_rows(error)
-        return _render(request, model_admin, UploadForm(initial={"edition": edition}), context, status=409)
-    messages.success(
-        request,
-        _("Imported %(file)s into %(edition)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-        % {"file": kept["name"], "edition": edition.year, **counts(summary)},
     )
-    return HttpResponseRedirect(request.path)
 
 
-def _render(
-    request: HttpRequest, model_admin: ModelAdmin[Contact], form: UploadForm, context: dict[str, Any], *, status: int = 200
-) -> HttpResponse:
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": _("Upload contacts"),
-        "form": form,
-        **context,
+@require_POST
+def job_confirm_view(request: HttpRequest, model_admin: ModelAdmin[Contact], job_id: int) -> HttpResponse:
+    """Confirm a checked job: enqueue its import (409 and nothing done when it is not checked, or already confirmed)."""
+    _organisers_only(request)
+    job = get_object_or_404(ImportJob, pk=job_id)
+    try:
+        import_job_confirm(job=job, user=request_user(request))
+    except ImportJobRefused as refused:
+        return _refused(request, model_admin, job_id, refused)
+    _enqueue(run_import_job, job.pk)
+    return HttpResponseRedirect(_job_url(job.pk))
+
+
+@require_POST
+def job_recheck_view(request: HttpRequest, model_admin: ModelAdmin[Contact], job_id: int) -> HttpResponse:
+    """Check a job's file again, against today's data."""
+    _organisers_only(request)
+    job = get_object_or_404(ImportJob, pk=job_id)
+    try:
+        import_job_recheck(job=job, user=request_user(request))
+    except ImportJobRefused as refused:
+        return _refused(request, model_admin, job_id, refused)
+    _enqueue(check_import_job, job.pk)
+    return HttpResponseRedirect(_job_url(job.pk))
+
+
+def _refused(request: HttpRequest, model_admin: ModelAdmin[Contact], job_id: int, refused: ImportJobRefused) -> HttpResponse:
+    messages.error(request, refused.message)
+    job = ImportJob.objects.select_related("edition").get(pk=job_id)
+    return _render_job(request, model_admin, job, status=403 if isinstance(refused, ImportJobNotYours) else 409)
+
+
+def _render_job(request: HttpRequest, model_admin: ModelAdmin[Contact], job: ImportJob, *, status: int = 200) -> HttpResponse:
+    progress = import_job_progress(job=job)
+    mine = job.uploaded_by_id == request.user.pk
+    context: dict[str, Any] = {
+        "title": _("Import of %(file)s") % {"file": job.name},
+        "job": job,
+        "progress": progress,
+        "progress_text": _("%(percent)s%%") % {"percent": progress.percent},
+        "status_url": reverse("admin:channels_app_contact_upload_status", args=[job.pk]),
+        "confirm_url": reverse("admin:channels_app_contact_upload_confirm", args=[job.pk]),
+        "recheck_url": reverse("admin:channels_app_contact_upload_recheck", args=[job.pk]),
+        "upload_url": reverse("admin:channels_app_contact_upload"),
+        "mine": mine,
+        "may_recheck": mine and job.state in (State.CHECKED, State.REFUSED, State.FAILED),
     }
-    return TemplateResponse(request, TEMPLATE, context, status=status)
+    report = job.import_report if job.state in (State.DONE, State.FAILED) and job.import_report else job.check_report
+    if job.state in (State.CHECKED, State.DONE) and report:
+        context |= _summary_context(ImportSummary.from_json(report), model_admin)
+    elif job.state in (State.REFUSED, State.FAILED) and report and "problems" in report:
+        context |= _error_context(BundleError.from_json(report))
+    if job.state == State.CHECKED:
+        context["stale"] = check_is_stale(job)
+        context["may_confirm"] = mine and context.get("to_import", 0) > 0 and not context["stale"]
+    if job.state == State.DONE:
+        context["contacts_url"] = (
+            reverse("admin:channels_app_contact_changelist") + "?" + urlencode({"edition__id__exact": job.edition_id})
+        )
+    # Which step failed: the check (never confirmed) or the import.
+    context["failed_importing"] = job.state == State.FAILED and job.confirmed_at is not None
+    return TemplateResponse(request, JOB_TEMPLATE, _admin_context(request, model_admin) | context, status=status)
+
+
+def _admin_context(request: HttpRequest, model_admin: ModelAdmin[Contact]) -> dict[str, Any]:
+    return {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta}

@@ -1,10 +1,14 @@
-"""Questionnaires, contacts and their answers, and judges' conflicts of interest."""
+"""Questionnaires, contacts and their answers, judges' conflicts of interest, and the admin's import jobs."""
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.fields import ScoreField
@@ -161,3 +165,88 @@ class JudgeConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.judge} ≠ {self.participant}"
+
+
+class ImportJobState(models.TextChoices):
+    """uploaded → checking → checked | refused; checked → confirmed → importing → done | failed (any step may fail)."""
+
+    UPLOADED = "uploaded", _("Waiting to be checked")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    REFUSED = "refused", _("Refused")
+    CONFIRMED = "confirmed", _("Waiting to be imported")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+RUNNING_STATES = (ImportJobState.UPLOADED, ImportJobState.CHECKING, ImportJobState.CONFIRMED, ImportJobState.IMPORTING)
+
+
+def import_file_path(job: ImportJob, filename: str) -> str:
+    """Where an uploaded file is kept (private storage): a random name, since the uploader's is only a label."""
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.csv"
+
+
+class ImportJob(models.Model):
+    """A contacts.csv uploaded in the admin: its file, the check's report, the confirmation and the import's report.
+
+    The file stays in the default storage (MEDIA_ROOT, served by no URL) so that a
+    worker can read it and the job can be looked at later; the reports are
+    ImportSummary.as_json() or BundleError.as_json() (channels_app.bundle.format).
+    """
+
+    file = models.FileField(_("file"), upload_to=import_file_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=255, help_text=_("As it was uploaded."))
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("edition"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="import_jobs",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_by_name = models.CharField(
+        _("uploaded by (username)"), max_length=150, help_text=_("Kept if the account is deleted.")
+    )
+    reason = models.TextField(_("reason for the changes"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=ImportJobState.choices, default=ImportJobState.UPLOADED)
+    # Written when a step starts and ends; while the import runs inside its transaction, the cache has the progress.
+    bytes_done = models.PositiveBigIntegerField(_("bytes done"), default=0)
+    bytes_total = models.PositiveBigIntegerField(_("bytes in all"), default=0)
+    check_report = models.JSONField(_("check's report"), null=True, blank=True)
+    import_report = models.JSONField(_("import's report"), null=True, blank=True)
+    # The last report's counts, small enough for the list of jobs: new, changed, unchanged; or bad_rows, problems, omitted.
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True, help_text=_("Why the job failed, for the developers."))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportJobState.values), name="import_job_state_known"),
+        ]
+        indexes = [models.Index(fields=["state", "started_at"], name="import_job_state")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.edition_id}, {self.state})"
+
+    @property
+    def running(self) -> bool:
+        """Whether a task is still to come or under way (the status page polls until it is not)."""
+        return self.state in RUNNING_STATES
+
+    @property
+    def changes_anything(self) -> bool:
+        """Whether the check found contacts to create or change (only then is there something to confirm)."""
+        counts: dict[str, Any] = self.counts or {}
+        return bool(counts.get("new") or counts.get("changed"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action, Source
 from audit.services import changes_between, history_record
-from award.models import Channel, Edition, Participant
+from award.models import CHANNEL_ORDER, Channel, Edition, Participant
 from award.roles import JUDGES
 from award.selectors import user_is_organiser
 from award.services import Invalid, edition_data_changed
@@ -28,6 +28,8 @@ from channels_app.rules import MAX_COMMENT, MAX_WAIT_SECONDS
 from channels_app.selectors import contact_answers, edition_conflicts, edition_questionnaire
 from scoring import rules
 from scoring.rules import BOT_CHANNELS
+
+HANDLERS, STATUSES = tuple(HandledBy.values), tuple(ContactStatus.values)  # once: contact_clean runs per imported row
 
 
 class ContactInvalid(Invalid):
@@ -79,7 +81,7 @@ def contact_clean(
         bad("participant", _("required"))
     elif participant.edition_id != edition.pk:
         bad("participant", _("%(name)s is not a participant of %(edition)s") % {"name": participant, "edition": edition.year})
-    if channel not in Channel.values:
+    if channel not in CHANNEL_ORDER:
         bad("channel", _("must be one of %(choices)s") % {"choices": ", ".join(Channel.values)})
     elif channel not in questionnaire:
         bad("channel", _("the edition has no questionnaire for %(channel)s") % {"channel": channel})
@@ -115,7 +117,7 @@ def contact_clean(
         bad("wait_seconds", _("must be whole seconds from 0 to %(max)s") % {"max": MAX_WAIT_SECONDS})
     if len(data.comment) > MAX_COMMENT:
         bad("comment", _("at most %(n)s characters") % {"n": MAX_COMMENT})
-    if data.handled_by and data.handled_by not in HandledBy.values:
+    if data.handled_by and data.handled_by not in HANDLERS:
         bad("handled_by", _("must be one of %(choices)s") % {"choices": ", ".join(HandledBy.values)})
     elif data.handled_by in rules.BOT_HANDLERS and channel not in BOT_CHANNELS:
         bad("handled_by", _("a chatbot can handle only chat and Messenger contacts"))
@@ -127,7 +129,7 @@ def contact_clean(
         if data.handled_by:
             bad("handled_by", _("must be empty when the contact was not answered"))
 
-    if data.status not in ContactStatus.values:
+    if data.status not in STATUSES:
         bad("status", _("must be one of %(choices)s") % {"choices": ", ".join(ContactStatus.values)})
     if data.voided and not data.void_reason.strip():
         bad("void_reason", _("give a reason for voiding the contact"))

@@ -121,6 +121,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scoring.tasks.rescore_stale_editions",
         "schedule": env.int("RESCORE_REPAIR_SECONDS", default=300),
     },
+    "fail-stalled-import-jobs": {
+        "task": "channels_app.tasks.fail_stalled_import_jobs",
+        "schedule": 600,
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,6 +149,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+
+# Uploaded files (the admin's import jobs keep their contacts.csv here): private, served by no URL, so MEDIA_URL
+# stays unset. The web processes and the Celery workers must share it. A relative path is under BASE_DIR.
+MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="var/media")
 
 # Outgoing e-mail (invitations, password resets) as one URL: printed to the console
 # unless EMAIL_URL names a server, e.g. smtp+tls://user:password@smtp.example.org:587.

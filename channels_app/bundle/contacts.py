@@ -23,8 +23,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import Action, Source
-from audit.services import changes_between, history_record_many
+from audit.models import Action, ChangeRecord, Source
+from audit.services import HISTORY_COLUMNS, changes_between, history_rows
 from award.models import Edition, Participant
 from award.roles import JUDGES
 from award.services import edition_changes_batched, edition_data_changed
@@ -41,6 +41,7 @@ from channels_app.bundle.format import (
     Problem,
     problems_of,
 )
+from channels_app.bundle.writes import insert_rows, prepared, reserve_ids, update_rows
 from channels_app.models import Answer, Contact, ContactStatus, Question
 from channels_app.rules import MAX_REF
 from channels_app.selectors import edition_conflicts, edition_questionnaire
@@ -243,39 +244,53 @@ def _write(
     created: list[tuple[_Row, Contact, dict[str, list[Any]]]],
     updated: list[tuple[_Row, Contact, dict[str, list[Any]]]],
 ) -> None:
-    """One batch's writes: a few statements whatever its size."""
+    """One batch's writes as plain tuples (channels_app.bundle.writes): a few statements whatever its size."""
+    now = timezone.now()
     for row, contact, _changes in created + updated:
         contact.judge = _judge_saved(state, row.username)
-    Contact.objects.bulk_create([contact for _row, contact, _changes in created])
+        contact.updated_at = now
+    for contact_id, (_row, contact, _changes) in zip(reserve_ids(Contact, len(created)), created, strict=True):
+        contact.pk, contact.created_at = contact_id, now
+    if created:
+        columns = ["id", *CONTACT_WRITTEN, "created_at"]
+        when = prepared(_UPDATED_AT, now)
+        insert_rows(Contact, columns, [_contact_values(contact, columns, when) for _row, contact, _changes in created])
     if updated:
-        now = timezone.now()
         changed = [contact for _row, contact, _changes in updated]
-        for contact in changed:
-            contact.updated_at = now
-        Contact.objects.bulk_update(changed, fields=CONTACT_WRITTEN)
+        when = prepared(_UPDATED_AT, now)
+        update_rows(Contact, CONTACT_WRITTEN, [(*_contact_values(c, CONTACT_WRITTEN, when), c.pk) for c in changed])
         Answer.objects.filter(contact_id__in=[contact.pk for contact in changed]).delete()
-    Answer.objects.bulk_create(
-        Answer(contact_id=contact.pk, question_id=question.pk, points=points, max_points=question.max_points)
-        for row, contact, _changes in created + updated
-        for question, points in row.clean.points.items()
+    insert_rows(
+        Answer,
+        ANSWER_COLUMNS,
+        (
+            (contact.pk, question.pk, points, question.max_points)
+            for row, contact, _changes in created + updated
+            for question, points in row.clean.points.items()
+        ),
     )
     note = state.reason.strip()
     for action, written in ((Action.CREATE, created), (Action.UPDATE, updated)):
         if written:
-            history_record_many(
-                changed=[(contact, changes) for _row, contact, changes in written],
+            rows = history_rows(
+                model=Contact,
+                changed=[(contact.pk, contact.ref, changes) for _row, contact, changes in written],
                 action=action,
                 user=state.user,
                 source=state.source,
                 note=note,
+                at=now,
             )
+            insert_rows(ChangeRecord, HISTORY_COLUMNS, rows)
 
 
-# The fields contact_apply sets, which an update writes.
+# The fields contact_apply sets, which an import writes (and updated_at).
 CONTACT_WRITTEN = [
-    "participant",
+    "edition_id",
+    "ref",
+    "participant_id",
     "channel",
-    "judge",
+    "judge_id",
     "happened_at",
     "answered",
     "wait_seconds",
@@ -287,6 +302,15 @@ CONTACT_WRITTEN = [
     "score",
     "updated_at",
 ]
+ANSWER_COLUMNS = ["contact_id", "question_id", "points", "max_points"]
+_HAPPENED_AT, _SCORE, _UPDATED_AT = (Contact._meta.get_field(name) for name in ("happened_at", "score", "updated_at"))
+
+
+def _contact_values(contact: Contact, columns: list[str], now: Any) -> tuple[Any, ...]:
+    """The contact's values in `columns`' order as the database takes them; `now` is the batch's time, prepared."""
+    values = {"happened_at": prepared(_HAPPENED_AT, contact.happened_at), "score": prepared(_SCORE, contact.score)}
+    values["updated_at"] = values["created_at"] = now
+    return tuple(values[name] if name in values else getattr(contact, name) for name in columns)
 
 
 # Judges -----------------------------------------------------------------------------

@@ -182,11 +182,7 @@ class ImportSummary:
             return _("Nothing changed: the files match what is stored.")
         lines = []
         for kind, label in _kinds():
-            parts = [
-                message(n) % {"n": n}
-                for outcome, message in _outcomes()
-                if (n := self.count(kind, outcome))
-            ]
+            parts = [message(n) % {"n": n} for outcome, message in _outcomes() if (n := self.count(kind, outcome))]
             if parts:
                 lines.append(_("%(kind)s: %(outcomes)s.") % {"kind": label, "outcomes": ", ".join(parts)})
         if self.new_judges:

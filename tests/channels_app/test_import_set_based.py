@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,35 +46,23 @@ def copies_of_first_row(samples: Path, n: int, change: Callable[[list[str], int]
     return as_csv([header, *copies])
 
 
-def queries_of(content: bytes, edition: Edition, *, dry_run: bool = False) -> tuple[int, Counter[str]]:
-    """The statements other than INSERT, and the INSERT statements per table."""
+def queries_of(content: bytes, edition: Edition, *, dry_run: bool = False) -> int:
+    """The statements an import sends (a COPY on PostgreSQL is not among those Django sees; an executemany is one)."""
     with CaptureQueriesContext(connection) as queries:
         import_contacts_content(edition=edition, content=content, dry_run=dry_run)
-    inserts = Counter(q["sql"].split('"')[1] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO"))
-    return len(queries) - sum(inserts.values()), inserts
-
-
-def statements_for(rows: int, columns: int) -> int:
-    """How many INSERT statements a bulk insert of rows x columns takes: one, unless the database caps its parameters."""
-    limit = connection.features.max_query_params
-    return 1 if limit is None else math.ceil(rows * columns / (limit // columns * columns))
+    return len(queries)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(mini: Edition, samples: Path) -> None:
-    few, _ = queries_of(copies_of_first_row(samples, 5), mini)
+    few = queries_of(copies_of_first_row(samples, 5), mini)
     Contact.objects.filter(ref__startswith="X").delete()
-    many, inserts = queries_of(copies_of_first_row(samples, 300), mini)
+    many = queries_of(copies_of_first_row(samples, 300), mini)
 
     assert many == few
-    contact_columns = len([f for f in Contact._meta.concrete_fields if not f.primary_key])
-    assert inserts == {
-        "channels_app_contact": statements_for(300, contact_columns),
-        "channels_app_answer": statements_for(300 * 4, 4),
-        "audit_changerecord": statements_for(300, 9),
-    }
     assert Contact.objects.filter(ref__startswith="X").count() == 300
     assert Answer.objects.filter(contact__ref__startswith="X").count() == 300 * 4
-    assert ChangeRecord.objects.filter(content_type__model="contact", action="create").count() >= 300
+    ids = Contact.objects.filter(ref__startswith="X").values("pk")
+    assert ChangeRecord.objects.filter(content_type__model="contact", object_id__in=ids, action="create").count() == 300
 
 
 def test_a_batch_costs_the_same_few_queries(mini: Edition, samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,9 +71,10 @@ def test_a_batch_costs_the_same_few_queries(mini: Edition, samples: Path, monkey
     Contact.objects.filter(ref__startswith="X").delete()
     three_batches = queries_of(copies_of_first_row(samples, 300), mini)
 
-    # Each batch reads the stored contacts of its refs (and their answers, when there are any: none here), then writes.
-    assert three_batches[0] - one_batch[0] == 2 * 1
-    assert three_batches[1] == {table: 3 * n for table, n in one_batch[1].items()}
+    # Per batch: read the stored contacts of its refs, take the new contacts' ids (one statement on PostgreSQL,
+    # three on SQLite), then write contacts, answers and history (three statements; COPY on PostgreSQL, unseen here).
+    per_batch = 2 if connection.vendor == "postgresql" else 7
+    assert three_batches - one_batch == 2 * per_batch
     assert Contact.objects.filter(ref__startswith="X").count() == 300
 
 
