@@ -215,6 +215,7 @@ def _import_batch(state: _Import, batch: list[Row]) -> None:
             was_counted = False
         contact_apply(contact, row.clean)
         after = contact_snapshot(contact, {question.key: points for question, points in row.clean.points.items()})
+        after["judge"] = row.username  # a judge without an account yet has no id for contact_snapshot to follow
         changes = changes_between(before, after)
         if before and not changes:
             summary.add("contacts", "unchanged")

@@ -207,3 +207,13 @@ def test_a_bad_byte_or_an_overlong_line_is_named_by_its_line(mini: Edition, samp
         import_contacts_content(edition=mini, content=b"\n".join(lines))
     assert [(p.line, p.reason) for p in raised.value.all()] == [(2501, "the line is longer than 1024 KiB")]
     assert not Contact.objects.filter(ref__startswith="X").exists()
+
+
+def test_a_dry_run_names_a_judge_without_an_account_in_the_change(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    rows[1][rows[0].index("judge")] = "judge9"  # P001, by judge1 until now
+
+    summary = import_contacts_content(edition=mini, content=as_csv(rows), dry_run=True)
+
+    assert summary.changed_contacts == [ContactChange(2, "P001", {"judge": ["judge1", "judge9"]})]
+    assert summary.new_judges == ["judge9"]
