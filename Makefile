@@ -48,3 +48,4 @@ beat: install
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.bench_dashboard
+	$(BIN)/python -m bench.bench_import $(BENCH_IMPORT_ARGS)

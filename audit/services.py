@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -109,9 +109,12 @@ def history_rows(
     `changed` gives each object's id, its text (str of it) and its changes; JSON and the time are prepared once here.
     """
     fields = ChangeRecord._meta
-    changes_field, at_field = fields.get_field("changes"), fields.get_field("at")
+    changes_field, at_field = (
+        cast("models.Field[Any, Any]", fields.get_field("changes")),
+        cast("models.Field[Any, Any]", fields.get_field("at")),
+    )
     content_type_id = ContentType.objects.get_for_model(model).pk
-    user_id = user.pk if getattr(user, "pk", None) else None
+    user_id = user.pk if user is not None and user.pk else None
     when = at_field.get_db_prep_save(at, connection)
     for object_id, text, changes in changed:
         yield (

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from award.rules import control_character_error
+
 MAX_REF = 64  # a contact's reference
 MAX_WAIT_SECONDS = 30 * 24 * 3600  # a month: anything longer is a typing error
 MAX_COMMENT = 10_000
@@ -25,6 +27,8 @@ def question_errors(*, key: str, text: str, area: str, max_points: int) -> dict[
         errors["key"] = [_("required")]
     elif len(key) > MAX_KEY:
         errors["key"] = [_("at most %(n)s characters") % {"n": MAX_KEY}]
+    elif reason := control_character_error(key):  # said as such, not as a key of the wrong letters
+        errors["key"] = [reason]
     elif not key.isascii() or not all(c.isalnum() or c in "-_" for c in key):
         errors["key"] = [_("%(key)s must be letters, digits, - or _") % {"key": repr(key)}]
     for name, value, longest in (("text", text, MAX_TEXT), ("area", area, MAX_AREA)):
@@ -32,6 +36,8 @@ def question_errors(*, key: str, text: str, area: str, max_points: int) -> dict[
             errors[name] = [_("required")]
         elif len(value) > longest:
             errors[name] = [_("at most %(n)s characters") % {"n": longest}]
+        elif reason := control_character_error(value):
+            errors[name] = [reason]
     if not 1 <= max_points <= MAX_POINTS:
         errors["max_points"] = [_("must be between %(low)s and %(high)s") % {"low": 1, "high": MAX_POINTS}]
     return errors

@@ -8,7 +8,6 @@ URL never tells whether someone else's participant exists.
 from __future__ import annotations
 
 import csv
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from award.models import Participant
+from channels_app.bundle.format import csv_guard as csv_cell  # the bundle's rule against formulas (OWASP: CSV injection)
 from dashboard import charts
 from dashboard.contacts import participant_contacts, participant_questions
 from dashboard.selectors import ChannelBlock, member_participant, member_participants, participant_dashboard
@@ -111,17 +111,6 @@ def chart(request: HttpRequest, year: int, participant_id: int, channel: str) ->
     response = HttpResponse(charts.standalone(chart_for(block)), content_type="image/svg+xml; charset=utf-8")  # type: ignore[arg-type]
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# Text that a spreadsheet program would run as a formula (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A text cell that starts like a formula gets a leading quote, so it is shown as text; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 CSV_COLUMNS = ["reference", "date", "channel", "answered", "wait_seconds", "handled_by", "score", "comment"]

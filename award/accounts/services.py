@@ -142,6 +142,15 @@ def user_details_set(*, account: User, values: Mapping[str, Any], user: User | N
         return True
 
 
+def _subject_line(text: str) -> str:
+    """An e-mail's subject as one line of plain text, whatever the names in it hold.
+
+    A line break in a header is refused by Django (BadHeaderError), so every run of white space, line breaks
+    included, becomes one space. The template renders it without HTML escaping: an e-mail subject is no HTML.
+    """
+    return " ".join(text.split())
+
+
 def membership_invite(*, membership: Membership, site_url: str, user: User | None = None, source: Source) -> str:
     """E-mail a company user a one-time link to choose their password and read their participant's dashboard.
 
@@ -172,7 +181,7 @@ def membership_invite(*, membership: Membership, site_url: str, user: User | Non
         "login": base + reverse("accounts:login"),
         "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
-    subject = render_to_string("accounts/invitation_subject.txt", context).strip()
+    subject = _subject_line(render_to_string("accounts/invitation_subject.txt", context))
     send_mail(subject, render_to_string("accounts/invitation_email.txt", context), None, [address])
     history_record(
         subject=membership,

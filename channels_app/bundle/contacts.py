@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, cast
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action, ChangeRecord, Source
 from audit.services import HISTORY_COLUMNS, changes_between, history_rows
 from award.models import Edition, Participant
+from award.rules import control_character_error
 from award.roles import JUDGES
 from award.services import edition_changes_batched, edition_data_changed
 from channels_app.bundle.files import CsvFile, Row, header_problems, separator_problem
@@ -174,13 +176,14 @@ def contacts_import(
 
 
 def _import_batch(state: _Import, batch: list[Row]) -> None:
-    _load_judges(state, {row.cells.get("judge", "").strip() for row in batch if row.problem is None})
+    """Check a batch's rows, compare the good ones with their stored contacts, and write what changes."""
+    _load_judges(state, {raw.cells.get("judge", "").strip() for raw in batch if raw.problem is None})
     good: list[_Row] = []
-    for row in batch:
-        if row.problem is not None:
-            state.bad([row.problem])
+    for raw in batch:
+        if raw.problem is not None:
+            state.bad([raw.problem])
             continue
-        parsed, found = _parse_row(state, row)
+        parsed, found = _parse_row(state, raw)
         if found:
             state.bad(found)
         elif parsed is not None:
@@ -304,7 +307,9 @@ CONTACT_WRITTEN = [
     "updated_at",
 ]
 ANSWER_COLUMNS = ["contact_id", "question_id", "points", "max_points"]
-_HAPPENED_AT, _SCORE, _UPDATED_AT = (Contact._meta.get_field(name) for name in ("happened_at", "score", "updated_at"))
+_HAPPENED_AT, _SCORE, _UPDATED_AT = (
+    cast("models.Field[Any, Any]", Contact._meta.get_field(name)) for name in ("happened_at", "score", "updated_at")
+)
 
 
 def _contact_values(contact: Contact, columns: list[str], now: Any) -> tuple[Any, ...]:
@@ -330,7 +335,7 @@ def _load_judges(state: _Import, usernames: set[str]) -> None:
             state.judges[name] = _Judge(User(username=name), _username_problem(name))
             if not state.judges[name].problem:
                 state.summary.new_judges.append(name)
-        elif not user.is_judge:  # type: ignore[attr-defined]  # annotated above
+        elif not user.is_judge:  # annotated above
             state.judges[name] = _Judge(user, _("“%(name)s” is an account that is not a judge") % {"name": name})
         else:
             state.judges[name] = _Judge(user)
@@ -375,6 +380,8 @@ def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
         bad("ref", _("required"))
     elif len(ref) > MAX_REF:
         bad("ref", _("at most %(n)s characters") % {"n": MAX_REF})
+    elif reason := control_character_error(ref):
+        bad("ref", reason)
     elif ref in state.first_line:
         bad("ref", _("“%(ref)s” is already on line %(line)s") % {"ref": ref, "line": state.first_line[ref]})
     else:

@@ -1,4 +1,8 @@
-"""Writing an edition's bundle: importing it into an empty database gives the same results (docs/bundle-format.md)."""
+"""Writing an edition's bundle: importing it into an empty database gives the same results (docs/bundle-format.md).
+
+Every text cell of the CSV files goes through csv_guard, so that a spreadsheet never runs a name or a comment as
+a formula; the import's csv_unguard gives the texts back as they were.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from channels_app.bundle.format import (
     PARTICIPANT_COLUMNS,
     PARTICIPANTS_FILE,
     contact_cells,
+    csv_guard,
 )
 from channels_app.models import Contact, ContactStatus, Question
 from channels_app.selectors import edition_questionnaire
@@ -50,7 +55,8 @@ def export_edition(*, edition: Edition, path: Path) -> list[Path]:
         for participant in (
             Participant.objects.filter(edition=edition).select_related("award_class").with_channels().order_by("name")
         ):
-            writer.writerow([participant.name, participant.award_class.name, "|".join(participant.channels)])
+            cells = [participant.name, participant.award_class.name, "|".join(participant.channels)]
+            writer.writerow([csv_guard(cell) for cell in cells])
 
     contacts = (
         Contact.objects.filter(edition=edition, status=ContactStatus.SUBMITTED)
@@ -78,5 +84,5 @@ def export_edition(*, edition: Edition, path: Path) -> list[Path]:
                 "comment": contact.comment,
             }
             answers = ("" if c != contact.channel or points.get(q.pk) is None else points[q.pk] for c, q in question_columns)
-            writer.writerow([*contact_cells(fixed), *answers])
+            writer.writerow([csv_guard(cell) for cell in (*contact_cells(fixed), *answers)])  # numbers stay numbers
     return written

@@ -4,25 +4,52 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
+import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO, cast
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import IO, BinaryIO, cast
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from award.models import Channel
-from channels_app.bundle.format import BUNDLE_FILES, EDITION_FILE, WHOLE_ROW, BundleError, Problem, csv_unguard
+from channels_app.bundle.format import (
+    BUNDLE_FILES,
+    CONTACTS_FILE,
+    EDITION_FILE,
+    PARTICIPANTS_FILE,
+    WHOLE_ROW,
+    BundleError,
+    Problem,
+    csv_unguard,
+)
+
+MIB = 1024 * 1024
+# docs/bundle-format.md: the largest each file may be, checked before a byte of it is read (in a .zip, by the size
+# its entry says it unpacks to; reading never unpacks more than that). Far above any edition's files (the demo's
+# are 10 KB, 2 KB and 250 KB), far below what would fill the memory (edition.json and participants.csv are read
+# whole) or keep an import busy for hours (contacts.csv is read as a stream).
+MAX_FILE_BYTES = {EDITION_FILE: 1 * MIB, PARTICIPANTS_FILE: 16 * MIB, CONTACTS_FILE: 512 * MIB}
+MAX_ARCHIVE_ENTRIES = 100  # a bundle's .zip holds three files, a folder, perhaps a README: never thousands
+# What unpacking a damaged or unreadable entry raises (zipfile lets each decompressor's own error through).
+UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, RuntimeError, NotImplementedError)
+DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 
 
 class BundleFiles:
     """A bundle's files, from a folder or a .zip of that folder: each read whole (the small ones) or as a stream.
 
-    Use it as a context manager: a .zip stays open until the block ends.
+    Use it as a context manager: a .zip stays open until the block ends. Opening it checks, before anything is
+    read, that the archive holds what a bundle may (at most MAX_ARCHIVE_ENTRIES entries, each a path inside it)
+    and that no file is larger than MAX_FILE_BYTES allows.
     """
 
     def __init__(self, path: Path) -> None:
@@ -30,14 +57,24 @@ class BundleFiles:
         self._archive: zipfile.ZipFile | None = None
         self._members: dict[str, str] = {}  # bundle file name -> its name in the archive
         if self.path.is_dir():
-            self.names = {name for name in BUNDLE_FILES if (self.path / name).is_file()}
+            present = [name for name in BUNDLE_FILES if (self.path / name).exists()]
+            problems = {name: [Problem(None, "", _("not a plain file"))] for name in present if not (self.path / name).is_file()}
+            for name in present:
+                if name not in problems and (size := (self.path / name).stat().st_size) > MAX_FILE_BYTES[name]:
+                    problems[name] = [Problem(None, "", too_large(size, MAX_FILE_BYTES[name]))]
+            if problems:
+                raise BundleError(problems)
+            self.names = set(present)
         elif self.path.is_file() and zipfile.is_zipfile(self.path):
             try:
                 self._archive = zipfile.ZipFile(self.path)
                 self._members = _bundle_members(self.path, self._archive)
-            except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as error:
+            except (*UNPACK_ERRORS, ValueError) as error:  # ValueError: a name that is not UTF-8, say
                 self.close()
                 raise BundleError.one(str(self.path), _("the .zip file cannot be read (%(error)s)") % {"error": error}) from None
+            except BaseException:
+                self.close()
+                raise
             self.names = set(self._members)
         else:
             raise BundleError.one(str(self.path), _("not a folder or a .zip file"))
@@ -58,16 +95,16 @@ class BundleFiles:
 
     @contextmanager
     def open(self, name: str) -> Iterator[BinaryIO]:
-        """The file's bytes as a stream."""
+        """The file's bytes as a stream; from a .zip, data that cannot be unpacked is a BundleError of that file."""
         if self._archive is None:
             with (self.path / name).open("rb") as stream:
                 yield stream
             return
-        try:
-            with self._archive.open(self._members[name]) as stream:
-                yield cast(BinaryIO, stream)
-        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as error:
-            raise BundleError.one(name, _("cannot be read from the .zip file (%(error)s)") % {"error": error}) from None
+        with _unpacking(name):
+            member = self._archive.open(self._members[name])
+        with member:
+            # Only the stream's own reads are guarded: an error of the code reading it is not the archive's.
+            yield cast(BinaryIO, _ArchiveMember(name, member))
 
     def size(self, name: str) -> int:
         """The file's size in bytes (uncompressed)."""
@@ -77,10 +114,7 @@ class BundleFiles:
 
     def read(self, name: str) -> bytes:
         with self.open(name) as stream:
-            try:
-                return stream.read()
-            except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as error:
-                raise BundleError.one(name, _("cannot be read from the .zip file (%(error)s)") % {"error": error}) from None
+            return stream.read()
 
 
 def read_bundle(path: Path) -> BundleFiles:
@@ -88,8 +122,89 @@ def read_bundle(path: Path) -> BundleFiles:
     return BundleFiles(path)
 
 
+def too_large(size: int, limit: int, *, unpacked: bool = False) -> str:
+    """Why a file of `size` bytes is refused (MAX_FILE_BYTES); `unpacked` when it is the size a .zip entry declares."""
+    values = {"size": size_text(size), "limit": size_text(limit)}
+    if unpacked:
+        return _("the file unpacks to %(size)s, more than the %(limit)s allowed") % values
+    return _("the file is %(size)s, more than the %(limit)s allowed") % values
+
+
+def size_text(size: int) -> str:
+    """A size as people read it: in KiB, MiB or GiB to a tenth, rounded up (so a size over a limit never reads as it)."""
+    for unit, scale in (("GiB", 1024 * MIB), ("MiB", MIB), ("KiB", 1024)):
+        if size >= scale:
+            tenths = -(-size * 10 // scale)
+            return f"{number_format(Decimal(tenths) / 10, decimal_pos=0 if tenths % 10 == 0 else 1)} {unit}"
+    return ngettext("%(n)s byte", "%(n)s bytes", size) % {"n": size}
+
+
+@contextmanager
+def _unpacking(name: str) -> Iterator[None]:
+    """A .zip entry that cannot be opened or unpacked (damaged data, a bad CRC, cut short) is a problem of that file."""
+    try:
+        yield
+    except UNPACK_ERRORS as error:
+        reason = _("cannot be unpacked from the .zip file, which is damaged (%(error)s)") % {
+            "error": str(error) or type(error).__name__
+        }
+        raise BundleError.one(name, reason) from None
+
+
+class _ArchiveMember:
+    """A file's stream from a .zip, whose reads raise a BundleError of that file when its data cannot be unpacked."""
+
+    def __init__(self, name: str, stream: IO[bytes]) -> None:
+        self._name = name
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        with _unpacking(self._name):
+            return self._stream.read(size)
+
+    def readline(self, size: int = -1) -> bytes:
+        with _unpacking(self._name):
+            return self._stream.readline(size)
+
+
+def _entry_problem(name: str) -> str:
+    """Why an archive's entry is no plain path inside it, or ''.
+
+    Nothing here writes an entry to disk, but a name that would land outside its folder when unpacked marks an
+    archive made to attack, and such an archive is refused whole.
+    """
+    if "\\" in name:
+        return _("the entry “%(name)s” has a backslash in its name: folders in a .zip are separated by /") % {"name": name}
+    if name.startswith("/"):
+        return _("the entry “%(name)s” is an absolute path: every entry must be a path inside the archive") % {"name": name}
+    if DRIVE_LETTER.match(name):
+        return _("the entry “%(name)s” starts with a drive letter: every entry must be a path inside the archive") % {
+            "name": name
+        }
+    if ".." in PurePosixPath(name).parts:
+        return _("the entry “%(name)s” leads out of its folder (..): every entry must be a path inside the archive") % {
+            "name": name
+        }
+    return ""
+
+
 def _bundle_members(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
-    names = [info.filename for info in archive.infolist() if not info.is_dir()]
+    """The archive's bundle files (their names in it by bundle file name), once the archive is known to be a sane one."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ARCHIVE_ENTRIES:
+        reason = ngettext(
+            "the .zip file holds %(n)s entry: a bundle's archive holds at most %(max)s",
+            "the .zip file holds %(n)s entries: a bundle's archive holds at most %(max)s",
+            len(infos),
+        ) % {"n": len(infos), "max": MAX_ARCHIVE_ENTRIES}
+        raise BundleError.one(str(path), reason)
+    for info in infos:
+        if reason := _entry_problem(info.filename):
+            raise BundleError.one(str(path), reason)
+    for name, n in Counter(info.filename for info in infos).items():
+        if n > 1:  # which of them would be read is zipfile's choice, not the one a person opening the archive sees
+            raise BundleError.one(str(path), _("the entry “%(name)s” appears more than once in the .zip file") % {"name": name})
+    names = [info.filename for info in infos if not info.is_dir()]
     # The files sit at the top of the archive or in one folder, never in several.
     folders = {str(Path(name).parent) for name in names if Path(name).name == EDITION_FILE and len(Path(name).parts) <= 2}
     if len(folders) > 1:
@@ -100,7 +215,17 @@ def _bundle_members(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
         )
     folder = folders.pop() if folders else "."
     wanted = {str(Path(folder) / name) if folder != "." else name: name for name in BUNDLE_FILES}
-    return {wanted[name]: name for name in names if name in wanted}
+    members = {wanted[name]: name for name in names if name in wanted}
+    problems: dict[str, list[Problem]] = {}
+    for name, member in members.items():
+        info = archive.getinfo(member)
+        if info.flag_bits & 0x1:  # the zip format's "encrypted" flag: unpacking would ask for a password
+            problems[name] = [Problem(None, "", _("the file is encrypted in the .zip file: make the archive without a password"))]
+        elif info.file_size > MAX_FILE_BYTES[name]:
+            problems[name] = [Problem(None, "", too_large(info.file_size, MAX_FILE_BYTES[name], unpacked=True))]
+    if problems:
+        raise BundleError(problems)
+    return members
 
 
 def text_of(name: str, content: bytes) -> str:

@@ -27,7 +27,7 @@ from award.services import (
     participant_upsert,
 )
 from channels_app.bundle.contacts import Progress, contacts_import
-from channels_app.bundle.files import BundleFiles, read_bundle
+from channels_app.bundle.files import MAX_FILE_BYTES, BundleFiles, read_bundle, too_large
 from channels_app.bundle.format import (
     CONTACTS_FILE,
     EDITION_FILE,
@@ -226,6 +226,8 @@ def import_contacts_file(
 ) -> ImportSummary:
     """Import a contacts.csv file into the edition, read as a stream; all or nothing."""
     path = Path(path)
+    if (size := path.stat().st_size) > MAX_FILE_BYTES[CONTACTS_FILE]:
+        raise BundleError.one(str(path), too_large(size, MAX_FILE_BYTES[CONTACTS_FILE]))
     with path.open("rb") as stream:
         return import_contacts_stream(
             edition=edition,

@@ -7,16 +7,18 @@ channels_app.services.contact_clean): a file is refused for what the admin would
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from award import rules as frame_rules
 from award.models import Channel
-from channels_app.bundle.files import csv_rows, header_problems, text_of
+from channels_app.bundle.files import MAX_FILE_BYTES, csv_rows, header_problems, text_of, too_large
 from channels_app.bundle.format import (
     EDITION_FILE,
     PARTICIPANT_COLUMNS,
@@ -32,6 +34,8 @@ from channels_app.rules import question_errors
 EDITION_FIELDS = ("year", "name", "starts_on", "ends_on", "min_contacts_per_channel", "classes", "questions")
 QUESTION_FIELDS = ("key", "text", "area", "max_points", "counts")
 DEFAULT_MIN_CONTACTS = 3  # docs/bundle-format.md: min_contacts_per_channel may be left out
+JSON_DEPTH = 4  # what the format needs: the edition, its questions, a channel's list, a question
+MAX_JSON_DEPTH = 10
 
 
 @dataclass
@@ -52,10 +56,20 @@ def _limits(problems: list[Problem], errors: dict[str, list[str]], *, present: s
 
 def parse_edition(content: bytes) -> EditionSpec:
     problems: list[Problem] = []
+    if len(content) > MAX_FILE_BYTES[EDITION_FILE]:
+        raise BundleError.one(EDITION_FILE, too_large(len(content), MAX_FILE_BYTES[EDITION_FILE]))
     try:
         data = json.loads(text_of(EDITION_FILE, content))
     except json.JSONDecodeError as error:
         raise BundleError.one(EDITION_FILE, _("not valid JSON (%(error)s)") % {"error": error.msg}, line=error.lineno) from None
+    except RecursionError:  # deeper than Python's parser goes: far deeper than MAX_JSON_DEPTH
+        raise BundleError.one(EDITION_FILE, too_deep()) from None
+    except ValueError:  # a whole number longer than Python converts (sys.get_int_max_str_digits)
+        digits = sys.get_int_max_str_digits()
+        reason = ngettext("a number has more than %(n)s digit", "a number has more than %(n)s digits", digits) % {"n": digits}
+        raise BundleError.one(EDITION_FILE, reason) from None
+    if found := _structure_problem(data):
+        raise BundleError({EDITION_FILE: [found]})
     if not isinstance(data, dict):
         raise BundleError.one(EDITION_FILE, _("the file must hold one JSON object"))
 
@@ -126,6 +140,44 @@ def parse_edition(content: bytes) -> EditionSpec:
     if problems:
         raise BundleError({EDITION_FILE: problems})
     return EditionSpec(year, name, dates["starts_on"], dates["ends_on"], min_contacts, classes, questions)
+
+
+def too_deep() -> str:
+    return ngettext(
+        "the JSON is nested more than %(n)s level deep (an edition needs %(needed)s)",
+        "the JSON is nested more than %(n)s levels deep (an edition needs %(needed)s)",
+        MAX_JSON_DEPTH,
+    ) % {"n": MAX_JSON_DEPTH, "needed": JSON_DEPTH}
+
+
+def _structure_problem(data: Any) -> Problem | None:
+    """Nesting deeper than MAX_JSON_DEPTH, or a text that is not Unicode (half a surrogate pair, from an escape like \\ud800).
+
+    No database stores such a text; found here, it is a problem that names where it is, whatever the database.
+    """
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    while stack:
+        value, depth, label = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                reason = _("“%(escape)s” is half of a surrogate pair, not a character") % {
+                    "escape": f"\\u{ord(value[error.start]):04x}"
+                }
+                return Problem(None, label, reason)
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return Problem(None, "", too_deep())
+        if isinstance(value, list):
+            stack += [(item, depth + 1, f"{label}[{i}]") for i, item in enumerate(value)]
+            continue
+        for key, item in value.items():
+            # The key is looked at first: a label is made of keys, and must be printable.
+            stack += [(item, depth + 1, f"{label}.{key}" if label else key), (key, depth, label)]
+    return None
 
 
 def _parse_questions(raw_questions: Any, problems: list[Problem]) -> dict[str, list[dict[str, Any]]]:

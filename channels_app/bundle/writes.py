@@ -64,7 +64,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg 3's own cursor, for COPY
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in batch:
                     copy.write_row(row)
             return len(batch)

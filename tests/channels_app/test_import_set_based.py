@@ -1,4 +1,4 @@
-"""The set-based contacts import: its cost does not grow per row, and it reports as an organiser needs (issue: imports that scale)."""
+"""The set-based contacts import: its cost does not grow per row, and it reports what an organiser needs to know."""
 
 from __future__ import annotations
 
@@ -90,11 +90,8 @@ def test_a_dry_run_lists_the_new_and_changed_contacts_and_the_judges_to_create(m
 
     summary = import_contacts_content(edition=mini, content=as_csv(rows), dry_run=True)
 
-    assert (summary.count("contacts", "created"), summary.count("contacts", "updated"), summary.count("contacts", "unchanged")) == (
-        1,
-        2,
-        33,
-    )
+    outcomes = ("created", "updated", "unchanged")
+    assert [summary.count("contacts", outcome) for outcome in outcomes] == [1, 2, 33]
     assert summary.new_contacts == [(37, "P999")]
     assert summary.changed_contacts == [
         ContactChange(2, "P001", {"phone.greeting": [4, 5], "score": ["80.0000", "85.0000"]}),
@@ -217,3 +214,30 @@ def test_a_dry_run_names_a_judge_without_an_account_in_the_change(mini: Edition,
 
     assert summary.changed_contacts == [ContactChange(2, "P001", {"judge": ["judge1", "judge9"]})]
     assert summary.new_judges == ["judge9"]
+
+
+def test_a_ref_with_a_control_character_is_refused(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    rows[1][0] = "P\x1b001"
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=as_csv(rows))
+
+    assert raised.value.all() == [
+        Problem(2, "ref", "must not contain control characters such as a line break or a tab (found U+001B)")
+    ]
+
+
+def test_a_contacts_file_over_the_limit_is_refused_before_it_is_read(
+    mini: Edition, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from channels_app.bundle import importer
+
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(b"ref\n" + b"x\n" * 2000)
+    monkeypatch.setitem(importer.MAX_FILE_BYTES, "contacts.csv", 1024)
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        importer.import_contacts_file(edition=mini, path=path)
+
+    assert raised.value.problems == {str(path): [Problem(None, "", "the file is 4 KiB, more than the 1 KiB allowed")]}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(_("%(file)s: no such file") % {"file": file})
         try:
-            with terminal_progress(self.stderr._out, file.name) as progress:
+            with terminal_progress(cast(TextIO, self.stderr._out), file.name) as progress:
                 summary = import_contacts(year=year, path=file, dry_run=dry_run, reason=reason, progress=progress)
         except BundleError as error:
             self.stderr.write(error.report())

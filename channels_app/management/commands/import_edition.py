@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: Path, reason: str, **options: Any) -> None:
         try:
-            with terminal_progress(self.stderr._out, path.name) as progress:
+            with terminal_progress(cast(TextIO, self.stderr._out), path.name) as progress:
                 summary = import_edition(path, reason=reason, progress=progress)
         except BundleError as error:
             self.stderr.write(error.report())
