@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, BinaryIO, cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import Source
@@ -136,9 +137,15 @@ def check_is_stale(job: ImportJob) -> bool:
 # Steps asked for in the admin --------------------------------------------------------------
 
 
-def import_job_create(*, edition: Edition, user: User, name: str, content: bytes, reason: str = "") -> ImportJob:
-    """Keep an uploaded contacts.csv in the default storage as a new job, waiting for its check (enqueue it after commit)."""
+def import_job_create(
+    *, edition: Edition, user: User, name: str, content: bytes, reason: str = "", language: str = ""
+) -> ImportJob:
+    """Keep an uploaded contacts.csv in the default storage as a new job, waiting for its check (enqueue it after commit).
+
+    The reports are written in `language` (the uploader's; the active one when not given), wherever the task runs.
+    """
     job = ImportJob(
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
         name=name[:255],
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -221,7 +228,7 @@ def import_job_check(*, job_id: int) -> str | None:
         job = ImportJob.objects.select_related("edition", "uploaded_by").get(pk=job_id)
         fields: dict[str, Any]
         try:
-            with job.file.storage.open(job.file.name, "rb") as stream:
+            with translation.override(job.language), job.file.storage.open(job.file.name, "rb") as stream:
                 summary = import_contacts_stream(
                     edition=job.edition,
                     stream=cast(BinaryIO, stream),
@@ -262,7 +269,7 @@ def import_job_run(*, job_id: int) -> str | None:
             if job.state != State.IMPORTING:
                 return None  # another task for it finished while this one waited for the lock
             try:
-                with job.file.storage.open(job.file.name, "rb") as stream:
+                with translation.override(job.language), job.file.storage.open(job.file.name, "rb") as stream:
                     summary = import_contacts_stream(
                         edition=job.edition,
                         stream=cast(BinaryIO, stream),
@@ -300,7 +307,7 @@ def import_jobs_repair() -> list[int]:
         # The same condition in the UPDATE: a step that ends meanwhile keeps its result (an import holds the row's lock).
         ImportJob.objects.filter(stalled, pk__in=job_ids).update(
             state=State.FAILED,
-            message=f"stopped without finishing: no worker took the job, or finished it, within {STALLED_AFTER}",
+            message=_("Stopped without finishing: no worker took the job, or finished it, within an hour."),
             finished_at=now,
             updated_at=now,
         )

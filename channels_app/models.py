@@ -212,6 +212,12 @@ class ImportJob(models.Model):
         _("uploaded by (username)"), max_length=150, help_text=_("Kept if the account is deleted.")
     )
     reason = models.TextField(_("reason for the changes"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The uploader's: the reports are in it."),
+    )
     state = models.CharField(_("state"), max_length=16, choices=ImportJobState.choices, default=ImportJobState.UPLOADED)
     # Written when a step starts and ends; while the import runs inside its transaction, the cache has the progress.
     bytes_done = models.PositiveBigIntegerField(_("bytes done"), default=0)

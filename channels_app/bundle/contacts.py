@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from audit.models import Action, ChangeRecord, Source
 from audit.services import HISTORY_COLUMNS, changes_between, history_rows
 from award.models import Edition, Participant
-from award.rules import control_character_error
 from award.roles import JUDGES
+from award.rules import control_character_error
 from award.services import edition_changes_batched, edition_data_changed
 from channels_app.bundle.files import CsvFile, Row, header_problems, separator_problem
 from channels_app.bundle.format import (

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import channels_app.import_jobs
 from audit.models import ChangeRecord
@@ -838,7 +838,7 @@ def test_a_stalled_job_is_given_up_by_the_repair(mini: Edition, organiser: Any, 
     assert sorted(fail_stalled_import_jobs()) == [stalled_job.pk for stalled_job in stalled]
 
     assert [fresh(j).state for j in stalled] == [ImportJobState.FAILED] * 3
-    assert fresh(stalled[0]).message.startswith("stopped without finishing")
+    assert fresh(stalled[0]).message == "Stopped without finishing: no worker took the job, or finished it, within an hour."
     assert (fresh(running).state, fresh(finished).state) == (ImportJobState.IMPORTING, ImportJobState.DONE)
 
 
@@ -904,3 +904,18 @@ def test_upload_paths_route_the_pages_under_the_contacts(organiser: Any) -> None
         ("upload/<int:job_id>/check/", "channels_app_contact_upload_recheck"),
     ]
     assert reverse("admin:channels_app_contact_upload") == UPLOAD
+
+
+def test_a_worker_writes_the_report_in_the_uploaders_language(mini: Edition, organiser: Any, samples: Path) -> None:
+    from channels_app.import_jobs import import_job_check, import_job_create
+
+    rows = sample_rows(samples)
+    set_cell(rows, "P002", "voided", "maybe")
+    with translation.override("en"):  # the organiser's admin, in English
+        job = import_job_create(edition=mini, user=organiser, name="contacts.csv", content=as_csv(rows))
+
+    with translation.override("nb"):  # a worker runs in LANGUAGE_CODE's language
+        assert import_job_check(job_id=job.pk) == "refused"
+
+    assert fresh(job).language == "en"
+    assert fresh(job).check_report["problems"]["contacts.csv"] == [[3, "voided", "“maybe” must be true or false"]]
