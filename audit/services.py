@@ -35,6 +35,8 @@ def _plain(value: Any) -> Any:
 
 def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for every field whose value differs."""
+    if not before:  # a new object: every value that is not None (the common case of an import, made quick)
+        return {field: [None, new] for field in sorted(after) if (new := _plain(after[field])) is not None}
     changes = {}
     for field in sorted(set(before) | set(after)):
         old, new = _plain(before.get(field)), _plain(after.get(field))

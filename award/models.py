@@ -110,7 +110,11 @@ class Participant(models.Model):
     @property
     def channels(self) -> list[str]:
         """The channels it offers, in channel order (uses the prefetch when there is one)."""
-        codes = {offer.channel for offer in self.offered_channels.all()}
+        # The prefetch's list itself when there is one: .all() would build a new queryset on each call (an import checks
+        # thousands of rows against the same participants).
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("offered_channels")
+        offers = prefetched if prefetched is not None else self.offered_channels.all()
+        codes = {offer.channel for offer in offers}
         return [channel for channel in CHANNEL_ORDER if channel in codes]
 
 

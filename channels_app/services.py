@@ -58,7 +58,7 @@ class ContactInput:
 class CleanContact:
     data: ContactInput
     score: Decimal
-    points: dict[Question, int]  # only answered questions; the rest are N/A
+    points: list[tuple[Question, int]]  # only answered questions, in the order given; the rest are N/A
 
 
 def contact_clean(
@@ -135,7 +135,7 @@ def contact_clean(
         bad("void_reason", _("give a reason for voiding the contact"))
 
     questions = {question.key: question for question in questionnaire.get(channel, [])}
-    points: dict[Question, int] = {}
+    points: list[tuple[Question, int]] = []  # pairs, not a dict: a model's hash costs, and an import checks many rows
     for key, value in data.answers.items():
         name = f"{channel}.{key}"
         question = questions.get(key)
@@ -148,11 +148,12 @@ def contact_clean(
         elif not 0 <= value <= question.max_points:
             bad(name, _("%(value)s is out of range 0 to %(max)s") % {"value": value, "max": question.max_points})
         else:
-            points[question] = value
+            points.append((question, value))
 
     score = Decimal(0)
     if not errors:
-        answers = [rules.AnswerValue(points.get(q), q.max_points, q.counts) for q in questions.values()]
+        given = {question.key: value for question, value in points}
+        answers = [rules.AnswerValue(given.get(key), q.max_points, q.counts) for key, q in questions.items()]
         try:
             score = rules.contact_score(answered=data.answered, answers=answers)
         except rules.NoCountedAnswer:
@@ -237,7 +238,7 @@ def contact_record(
             was_counted = contact.counted
 
         contact_apply(contact, clean)
-        after = contact_snapshot(contact, {question.key: value for question, value in clean.points.items()})
+        after = contact_snapshot(contact, {question.key: value for question, value in clean.points})
         changes = changes_between(before, after)
         if before and not changes:
             return contact, "unchanged"
@@ -248,7 +249,7 @@ def contact_record(
         if not created:
             contact.answers.all().delete()
         Answer.objects.bulk_create(
-            Answer(contact=contact, question=q, points=p, max_points=q.max_points) for q, p in clean.points.items()
+            Answer(contact=contact, question=q, points=p, max_points=q.max_points) for q, p in clean.points
         )
         history_record(
             subject=contact,

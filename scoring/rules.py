@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.utils.formats import number_format  # localisation only: no ORM here
 
@@ -34,8 +34,9 @@ class NoCountedAnswer(ValueError):
     """scoring.md §1: an answered contact needs at least one counted question answered."""
 
 
-@dataclass(frozen=True)
-class AnswerValue:
+class AnswerValue(NamedTuple):
+    """One answer as the score sees it (a named tuple: an import builds millions of them)."""
+
     points: int | None  # None is N/A
     max_points: int
     counts: bool

@@ -111,6 +111,7 @@ class _Import:
     omitted: int = 0
     judges: dict[str, _Judge] = field(default_factory=dict)
     first_line: dict[str, int] = field(default_factory=dict)  # ref -> the line it first appears on
+    question_cells: list[tuple[str, str, str]] = field(default_factory=list)  # the header's `<channel>.<key>` columns, split
     counted_change: bool = False
 
     def bad(self, found: list[Problem]) -> None:
@@ -160,6 +161,7 @@ def contacts_import(
         raise BundleError({name: [found]})  # every row is one cell: nothing more to say about them
     state.header_found = header_problems(header, CONTACT_COLUMNS, set(CONTACT_COLUMNS) | question_columns)
     state.missing_columns = {column for column in CONTACT_COLUMNS if column not in header}
+    state.question_cells = [(column, *column.split(".", 1)) for column in header if "." in column]  # type: ignore[misc]
     rows = csv_file.rows()
     with edition_changes_batched():
         while batch := list(islice(rows, BATCH)):
@@ -217,7 +219,7 @@ def _import_batch(state: _Import, batch: list[Row]) -> None:
             contact = Contact(edition=state.edition, ref=row.ref)
             was_counted = False
         contact_apply(contact, row.clean)
-        after = contact_snapshot(contact, {question.key: points for question, points in row.clean.points.items()})
+        after = contact_snapshot(contact, {question.key: points for question, points in row.clean.points})
         after["judge"] = row.username  # a judge without an account yet has no id for contact_snapshot to follow
         changes = changes_between(before, after)
         if before and not changes:
@@ -270,7 +272,7 @@ def _write(
         (
             (contact.pk, question.pk, points, question.max_points)
             for row, contact, _changes in created + updated
-            for question, points in row.clean.points.items()
+            for question, points in row.clean.points
         ),
     )
     note = state.reason.strip()
@@ -364,7 +366,7 @@ def _judge_saved(state: _Import, username: str) -> User:
 
 
 def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
-    line, header = row.line, state.header
+    line = row.line
     cells = row.cells
     problems: list[Problem] = []
 
@@ -422,19 +424,22 @@ def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
     channel_ok = participant is not None and channel in state.questionnaire and channel in participant.channels
     if channel_ok:
         _missing_question_columns(state, channel)
-    for column in header:
-        if "." not in column or not channel_ok or column in state.missing_columns:
-            continue
-        value = cells[column].strip()
-        question_channel, key = column.split(".", 1)
-        if question_channel != channel:
-            if value:
-                bad(column, _("must be empty for a %(channel)s contact") % {"channel": channel})
-            continue
-        try:
-            answers[key] = parse_int(value) if value else None
-        except ValueError:
-            bad(column, _("“%(value)s” is not a whole number") % {"value": value})
+        for column, question_channel, key in state.question_cells:
+            value = cells[column]
+            if question_channel != channel:
+                if value and value.strip():
+                    bad(column, _("must be empty for a %(channel)s contact") % {"channel": channel})
+                continue
+            value = value.strip()
+            if not value:
+                answers[key] = None
+            elif value.isascii() and value.isdigit():
+                answers[key] = int(value)
+            else:
+                try:
+                    answers[key] = parse_int(value)
+                except ValueError:
+                    bad(column, _("“%(value)s” is not a whole number") % {"value": value})
     if participant is None or answered is None:
         return None, problems  # what contact_clean would add follows from these (a channel, the empty cells)
     data = ContactInput(

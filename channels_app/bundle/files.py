@@ -24,6 +24,7 @@ from award.models import Channel
 from channels_app.bundle.format import (
     BUNDLE_FILES,
     CONTACTS_FILE,
+    CSV_GUARD,
     EDITION_FILE,
     PARTICIPANTS_FILE,
     WHOLE_ROW,
@@ -312,7 +313,10 @@ class CsvFile:
                 ) % {"n": len(cells), "columns": len(header)}
                 yield Row(start, {}, Problem(start, WHOLE_ROW, reason))
             else:
-                yield Row(start, {column: csv_unguard(cell) for column, cell in zip(header, cells, strict=True)})
+                guarded = any(cell[:1] == CSV_GUARD for cell in cells)  # rare: most rows need no csv_unguard at all
+                if guarded:
+                    cells = [csv_unguard(cell) for cell in cells]
+                yield Row(start, dict(zip(header, cells, strict=True)))
             start = reader.line_num + 1
 
 
