@@ -10,7 +10,9 @@ rolls back); a dry run checks and compares the same way and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -163,9 +165,10 @@ def contacts_import(
     state.missing_columns = {column for column in CONTACT_COLUMNS if column not in header}
     state.question_cells = [(column, *column.split(".", 1)) for column in header if "." in column]  # type: ignore[misc]
     rows = csv_file.rows()
-    with edition_changes_batched():
+    with edition_changes_batched(), _collector_per_batch():
         while batch := list(islice(rows, BATCH)):
             _import_batch(state, batch)
+            gc.collect(1)  # the batch's own cycles, found among the young objects only
             if progress is not None:
                 progress(csv_file.bytes_read, total_bytes)
         if state.failed:
@@ -175,6 +178,22 @@ def contacts_import(
         if state.counted_change and not dry_run:
             edition_data_changed(edition_id=edition.pk)
     return state.summary
+
+
+@contextmanager
+def _collector_per_batch() -> Iterator[None]:
+    """Python's cycle collector paused while rows are read, and run on the young objects after each batch instead.
+
+    Left on, it walks every live object again and again while a batch builds tens of thousands of them: a tenth
+    of an import's time. What a batch leaves is collected after it, so memory stays bounded by the batch.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _import_batch(state: _Import, batch: list[Row]) -> None:

@@ -241,3 +241,14 @@ def test_a_contacts_file_over_the_limit_is_refused_before_it_is_read(
         importer.import_contacts_file(edition=mini, path=path)
 
     assert raised.value.problems == {str(path): [Problem(None, "", "the file is 4 KiB, more than the 1 KiB allowed")]}
+
+
+def test_the_cycle_collector_is_back_on_after_an_import_good_or_bad(mini: Edition, samples: Path) -> None:
+    import gc
+
+    import_contacts_content(edition=mini, content=copies_of_first_row(samples, 3))
+    assert gc.isenabled()
+
+    with pytest.raises(BundleError):
+        import_contacts_content(edition=mini, content=b"ref\nX\n")
+    assert gc.isenabled()

@@ -1,0 +1,673 @@
+"""Importing a contacts.csv against the bare database cost of the same rows, side by side in one run.
+
+    .venv/bin/python -m bench.bench_import [--sizes 1000,10000,100000] [--databases sqlite,postgresql]
+
+For each database and each size N, one child process (Django reads its settings
+once per process, and the peak RSS must be one measurement's own):
+
+1. a fresh database (a temporary SQLite file, or a throw-away PostgreSQL
+   database that is dropped afterwards), migrated, with the demo edition's frame
+   (edition, classes, participants, questionnaires; no contacts) and a handful
+   of judges created beforehand, so that the import creates no accounts;
+2. `import_contacts_file` of a generated, valid contacts.csv of N rows, timed
+   whole: the atomic block and, after its commit, the rescoring that Celery runs
+   eagerly without a broker (its share is timed separately);
+3. the baseline: exactly the rows the import wrote to the contact, answer and
+   change-record tables, read back as plain tuples, deleted, and written back
+   with the bare driver in one transaction (PostgreSQL: COPY FROM STDIN through
+   psycopg 3; SQLite: one executemany INSERT per table).
+
+The table goes to stdout and, as the section "Import", to bench/RESULTS.md.
+The children run with DEBUG off: with DEBUG on, Django keeps the SQL of the
+last 9,000 queries, bulk statements included, which distorts both time and memory.
+`--profile` runs the import under cProfile instead and prints where the time goes
+(its timings are inflated by the profiler, so nothing is written to RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import secrets
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from award.models import Edition  # imported for real only in the child, after django.setup()
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+DEFAULT_SIZES = "1000,10000,100000"
+DEFAULT_DATABASES = "sqlite,postgresql"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
+DATABASES = ("sqlite", "postgresql")
+JUDGES = tuple(f"bench-judge-{n}" for n in range(1, 7))
+OFFSET = timezone(timedelta(hours=1))  # +01:00, as the demo writes every timestamp
+BOT_CHANNELS = ("chat", "messenger")  # scoring.rules.BOT_CHANNELS, without importing Django in the parent
+COMMENTS = (
+    "",
+    "Quick and friendly.",
+    'Polite, but "we will call you back" never happened.',
+    "Long queue, then a clear answer, with a link to the form.",
+    "Kundebehandleren var hyggelig og løste saken på første forsøk.",
+)
+# Targets the table is read against.
+TARGET_RATIO = 3.0
+TARGET_LARGE_N, TARGET_LARGE_SECONDS = 100_000, 60.0
+TARGET_MEMORY_GROWTH = 2.0  # the import's RSS growth at the largest N against the next size down: flat, not linear
+MEMORY_MIN_N = 10_000  # the importer works in batches of 2,000 rows: smaller files do not show its steady state
+
+
+# ============================================================================ the contacts.csv
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str
+    max_points: int
+    counts: bool
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a valid contacts.csv needs to know of the edition: read from the frame bundle's own files."""
+
+    starts_on: date
+    ends_on: date
+    questions: dict[str, list[QuestionSpec]]  # channel -> its questionnaire, channels without one left out
+    participants: list[tuple[str, list[str]]]  # (name, channels), those offering at least one channel
+
+
+def frame_write(folder: Path) -> Frame:
+    """The demo edition's bundle without its contacts.csv, in `folder`."""
+    from channels_app.bundle.format import CONTACTS_FILE, EDITION_FILE, PARTICIPANTS_FILE
+    from demo.generate import generate_bundle
+
+    generate_bundle(folder)
+    (folder / CONTACTS_FILE).unlink()
+    edition = json.loads((folder / EDITION_FILE).read_text(encoding="utf-8"))
+    questions = {
+        channel: [QuestionSpec(q["key"], int(q["max_points"]), bool(q["counts"])) for q in items]
+        for channel, items in edition["questions"].items()
+        if items
+    }
+    with (folder / PARTICIPANTS_FILE).open(encoding="utf-8", newline="") as handle:
+        participants = [
+            (row["name"], channels)
+            for row in csv.DictReader(handle)
+            if (channels := [c for c in row["channels"].split("|") if c in questions])
+        ]
+    return Frame(date.fromisoformat(edition["starts_on"]), date.fromisoformat(edition["ends_on"]), questions, participants)
+
+
+def contacts_write(path: Path, frame: Frame, n: int) -> int:
+    """A valid contacts.csv of n rows, the same bytes for the same frame and n; return how many answers it holds."""
+    from channels_app.bundle.format import CONTACT_COLUMNS, contact_cells
+
+    rng = random.Random(f"bench-import-{n}")
+    columns = [(channel, question) for channel, questions in frame.questions.items() for question in questions]
+    days = (frame.ends_on - frame.starts_on).days + 1
+    answers = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*CONTACT_COLUMNS, *(f"{channel}.{question.key}" for channel, question in columns)])
+        for number in range(n):
+            participant, channels = rng.choice(frame.participants)
+            channel = rng.choice(channels)
+            # Office hours at +01:00: the same local day in Europe/Oslo, also in summer time.
+            happened_at = datetime.combine(frame.starts_on, datetime.min.time(), OFFSET) + timedelta(
+                days=rng.randrange(days), hours=8, minutes=rng.randrange(9 * 60)
+            )
+            answered = rng.random() < 0.9
+            if not answered:
+                wait, handled_by = "", ""
+            elif channel == "email":
+                wait, handled_by = str(rng.randint(600, 2 * 86_400)), "agent"
+            else:
+                wait = str(rng.randint(5, 900))
+                handled_by = (
+                    rng.choices(("agent", "bot", "bot_to_agent"), (75, 15, 10))[0] if channel in BOT_CHANNELS else "agent"
+                )
+            fixed = {
+                "ref": f"BENCH-{number:07d}",
+                "participant": participant,
+                "channel": channel,
+                "judge": rng.choice(JUDGES),
+                "happened_at": happened_at.isoformat(),
+                "answered": "true" if answered else "false",
+                "wait_seconds": wait,
+                "handled_by": handled_by,
+                "voided": "false",
+                "comment": rng.choice(COMMENTS),
+            }
+            # Answered: every question of the channel has points (so each counted one does); else every cell is empty.
+            points = [
+                str(rng.randint(0, question.max_points)) if answered and question_channel == channel else ""
+                for question_channel, question in columns
+            ]
+            answers += sum(1 for cell in points if cell)
+            writer.writerow([*contact_cells(fixed), *points])
+    return answers
+
+
+# ============================================================================ one measurement, in a child process
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def rss_mb() -> float:
+    """The process's peak resident set so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_import --child")
+    parser.add_argument("--frame", type=Path, required=True)
+    parser.add_argument("--contacts", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--check", action="store_true", help="a dry run of the import only: does the file pass?")
+    parser.add_argument("--profile", type=int, default=0, help="run the import under cProfile and print this many entries")
+    args = parser.parse_args(argv)
+    django_setup()
+    from django.core.management import call_command
+
+    from award.models import Edition
+    from channels_app.bundle.format import BundleError
+    from channels_app.bundle.importer import import_contacts_file, import_edition
+    from channels_app.services import judge_ensure
+
+    call_command("migrate", verbosity=0)
+    import_edition(args.frame)
+    for username in JUDGES:
+        judge_ensure(username=username)
+    edition = Edition.objects.get()
+    if args.check:
+        try:
+            summary = import_contacts_file(edition=edition, path=args.contacts, dry_run=True)
+        except BundleError as error:
+            raise SystemExit(f"{args.contacts} does not import:\n{error.report()}") from None
+        args.out.write_text(json.dumps({"counts": summary.counts, "new_judges": summary.new_judges}), encoding="utf-8")
+        return
+    result = measure_import(edition, args.contacts, profile=args.profile)
+    result |= measure_baseline(result["changes_before"])
+    args.out.write_text(json.dumps(result), encoding="utf-8")
+
+
+def measure_import(edition: Edition, path: Path, *, profile: int) -> dict[str, Any]:
+    """import_contacts_file, timed whole (its commit's rescoring included), with its peak RSS and the rows it wrote."""
+    import cProfile
+    import pstats
+    from unittest import mock
+
+    from django.db import connection
+
+    import scoring.tasks
+    from audit.models import ChangeRecord
+    from channels_app.bundle.importer import import_contacts_file
+    from channels_app.models import Answer, Contact
+
+    rescores: list[float] = []
+    rescore = scoring.tasks.edition_rescore
+
+    def rescore_timed(**kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return rescore(**kwargs)
+        finally:
+            rescores.append(time.perf_counter() - started)
+
+    changes_before = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    rss_before = rss_mb()
+    profiler = cProfile.Profile() if profile else None
+    # The rescoring task runs eagerly at commit (no broker): count and time it inside the import's wall time.
+    with mock.patch.object(scoring.tasks, "edition_rescore", rescore_timed):
+        started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        summary = import_contacts_file(edition=edition, path=path)
+        if profiler is not None:
+            profiler.disable()
+        seconds = time.perf_counter() - started
+    rss_after = rss_mb()
+    if profiler is not None:
+        print(f"\ncProfile of import_contacts_file, {connection.vendor}, {path.name}: top {profile} by cumulative time")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(profile)
+    if summary.new_judges:
+        raise SystemExit(f"the import created judge accounts {summary.new_judges}: the harness should have made them")
+    return {
+        "vendor": connection.vendor,
+        "import_seconds": seconds,
+        "rescore_seconds": sum(rescores),
+        "rescore_runs": len(rescores),
+        "rss_before_mb": rss_before,
+        "rss_peak_mb": rss_after,
+        "counts": dict(summary.counts),
+        "rows": {
+            Contact._meta.db_table: Contact.objects.count(),
+            Answer._meta.db_table: Answer.objects.count(),
+            ChangeRecord._meta.db_table: ChangeRecord.objects.filter(pk__gt=changes_before).count(),
+        },
+        "changes_before": changes_before,
+    }
+
+
+def measure_baseline(changes_before: int) -> dict[str, Any]:
+    """The same rows, read back as tuples, deleted, and written back by the bare driver in one transaction: the floor."""
+    from django.db import connection, transaction
+
+    from audit.models import ChangeRecord
+    from channels_app.models import Answer, Contact
+
+    # Contacts keep their ids (the answers point at them); the others are written as new rows, without theirs.
+    tables = [
+        (Contact._meta.db_table, [f.column for f in Contact._meta.concrete_fields], ""),
+        (Answer._meta.db_table, [f.column for f in Answer._meta.concrete_fields if not f.primary_key], ""),
+        (
+            ChangeRecord._meta.db_table,
+            [f.column for f in ChangeRecord._meta.concrete_fields if not f.primary_key],
+            f"WHERE id > {int(changes_before)}",
+        ),
+    ]
+    quote = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    with connection.cursor() as cursor:
+        for table, columns, where in tables:
+            cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)} {where}")
+            rows[table] = [tuple(row) for row in cursor.fetchall()]
+        with transaction.atomic():
+            changes = quote(ChangeRecord._meta.db_table)
+            cursor.execute(f"DELETE FROM {changes} WHERE id > {int(changes_before)}")  # older history stays
+            if postgres:  # the answers are the only rows pointing at contacts: truncated together
+                cursor.execute(f"TRUNCATE {quote(Answer._meta.db_table)}, {quote(Contact._meta.db_table)}")
+            else:
+                cursor.execute(f"DELETE FROM {quote(Answer._meta.db_table)}")
+                cursor.execute(f"DELETE FROM {quote(Contact._meta.db_table)}")
+
+    connection.ensure_connection()
+    raw = connection.connection  # the DB-API connection under Django's: no placeholder rewriting, no wrappers
+    per_table: dict[str, float] = {}
+    started = time.perf_counter()
+    with transaction.atomic():
+        cursor = raw.cursor()  # sqlite3's cursor is no context manager
+        try:
+            for table, columns, _where in tables:
+                table_started = time.perf_counter()
+                names = ", ".join(map(quote, columns))
+                if postgres:
+                    with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                        for row in rows[table]:
+                            copy.write_row(row)
+                else:
+                    marks = ", ".join("?" for _ in columns)
+                    cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows[table])
+                per_table[table] = time.perf_counter() - table_started
+        finally:
+            cursor.close()
+        committing = time.perf_counter()
+    seconds = time.perf_counter() - started  # the commit included
+    # On PostgreSQL Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: they are checked here, at the commit.
+    per_table["commit"] = time.perf_counter() - committing
+
+    written = {
+        Contact._meta.db_table: Contact.objects.count(),
+        Answer._meta.db_table: Answer.objects.count(),
+        ChangeRecord._meta.db_table: ChangeRecord.objects.filter(pk__gt=changes_before).count(),
+    }
+    if written != {table: len(found) for table, found in rows.items()}:
+        raise SystemExit(f"the baseline wrote {written}, not the {[len(found) for found in rows.values()]} rows it read")
+    return {"baseline_seconds": seconds, "baseline_tables": per_table}
+
+
+# ============================================================================ the parent: databases, children, the table
+
+
+@dataclass
+class Measurement:
+    database: str
+    n: int
+    result: dict[str, Any]
+    expected: tuple[int, int, int]  # the rows the file should write: contacts, answers, change records (one per contact)
+
+    @property
+    def rows(self) -> tuple[int, ...]:
+        return tuple(self.result["rows"].values())
+
+    @property
+    def seconds(self) -> float:
+        return float(self.result["import_seconds"])
+
+    @property
+    def baseline(self) -> float:
+        return float(self.result["baseline_seconds"])
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.baseline
+
+    @property
+    def rss_growth(self) -> float:
+        return float(self.result["rss_peak_mb"] - self.result["rss_before_mb"])
+
+
+def postgres_url(server: str, name: str = "postgres") -> str:
+    return f"{server.rstrip('/')}/{name}"
+
+
+@contextmanager
+def fresh_database(database: str, folder: Path, server: str) -> Iterator[str]:
+    """A DATABASE_URL for an empty database, removed afterwards."""
+    if database == "sqlite":
+        path = folder / "bench.sqlite3"
+        path.unlink(missing_ok=True)
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for leftover in folder.glob("bench.sqlite3*"):
+                leftover.unlink()
+        return
+    import psycopg
+
+    name = f"bench_import_{os.getpid()}"
+    with psycopg.connect(postgres_url(server), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url(server, name)
+    finally:
+        with psycopg.connect(postgres_url(server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_child(database_url: str, folder: Path, frame: Path, contacts: Path, *extra: str, timeout: float) -> dict[str, Any]:
+    out = folder / "child.json"
+    out.unlink(missing_ok=True)
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "testserver",
+        "CELERY_BROKER_URL": "memory://localhost/",  # tasks run eagerly, at commit (config/settings.py)
+        "REDIS_URL": "",
+    }
+    command = [sys.executable, "-m", "bench.bench_import", "--child"]
+    command += ["--frame", str(frame), "--contacts", str(contacts), "--out", str(out), *extra]
+    try:
+        completed = subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:  # the child is killed; a hung COPY, say, leaves nothing else behind
+        raise SystemExit(f"the measurement took more than {timeout:g} s and was stopped: {shlex.join(command)}") from None
+    if completed.returncode:
+        raise SystemExit(f"the measurement failed ({completed.returncode}): {shlex.join(command)}")
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
+def progress_line(result: dict[str, Any]) -> str:
+    tables = ", ".join(f"{name} {seconds:.3f}" for name, seconds in result["baseline_tables"].items())
+    return (
+        f"import {result['import_seconds']:.2f} s (rescore {result['rescore_seconds']:.2f} s), "
+        f"baseline {result['baseline_seconds']:.2f} s ({tables})"
+    )
+
+
+def parse_sizes(text: str) -> list[int]:
+    sizes = []
+    for item in text.lower().replace(" ", "").split(","):
+        sizes.append(int(item[:-1]) * 1000 if item.endswith("k") else int(item))
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"sizes must be positive whole numbers, not {text!r}")
+    return sorted(set(sizes))
+
+
+def parse_databases(text: str) -> list[str]:
+    databases = [item.strip() for item in text.split(",") if item.strip()]
+    if unknown := [d for d in databases if d not in DATABASES]:
+        raise argparse.ArgumentTypeError(f"unknown database {', '.join(unknown)}: choose from {', '.join(DATABASES)}")
+    return databases
+
+
+def machine(databases: list[str], server: str) -> dict[str, str]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import django
+
+    info = {
+        "CPU": cpu,
+        "cores": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()}",
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "SQLite": sqlite3.sqlite_version,
+    }
+    if "postgresql" in databases:
+        import psycopg
+
+        try:
+            with psycopg.connect(postgres_url(server), connect_timeout=5) as admin:
+                row = admin.execute("SHOW server_version").fetchone()
+        except psycopg.OperationalError as error:
+            raise SystemExit(f"no PostgreSQL at {server} ({error}); run with --databases sqlite") from None
+        info["PostgreSQL"] = f"{row[0] if row else '?'} (psycopg {psycopg.__version__})"
+    info["code"] = code_version()
+    return info
+
+
+def code_version() -> str:
+    """The commit measured, and whether the importer had uncommitted changes (it is being tuned)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "channels_app", "audit", "award", "scoring")
+    return f"{commit}, with uncommitted changes in the apps" if dirty else commit
+
+
+def table(measurements: list[Measurement]) -> list[str]:
+    header = (
+        "| database | N | import s | of which rescore s | contacts/s | baseline s | import / baseline | peak RSS MB "
+        "| RSS growth MB | import ms / 1k | baseline ms / 1k | rows written (contact / answer / change) |"
+    )
+    lines = [header, "|" + " --- |" * (header.count("|") - 1)]
+    for m in measurements:
+        r = m.result
+        rows = " / ".join(f"{count:,}" for count in m.rows)
+        lines.append(
+            f"| {m.database} | {m.n:,} | {m.seconds:.2f} | {r['rescore_seconds']:.2f} | {m.n / m.seconds:,.0f} "
+            f"| {m.baseline:.2f} | {m.ratio:.1f} | {r['rss_peak_mb']:.0f} | {m.rss_growth:.0f} "
+            f"| {m.seconds / m.n * 1e6:.0f} | {m.baseline / m.n * 1e6:.0f} | {rows} |"
+        )
+    return lines
+
+
+def baseline_table(measurements: list[Measurement]) -> list[str]:
+    """Where the baseline's time goes: each table's statement, and the commit (PostgreSQL checks deferred FKs there)."""
+    parts = list(measurements[0].result["baseline_tables"])
+    lines = ["| database | N | " + " | ".join(f"{part} s" for part in parts) + " |", "|" + " --- |" * (len(parts) + 2)]
+    for m in measurements:
+        times = m.result["baseline_tables"]
+        lines.append(f"| {m.database} | {m.n:,} | " + " | ".join(f"{times.get(part, 0):.3f}" for part in parts) + " |")
+    return lines
+
+
+def targets(measurements: list[Measurement]) -> list[str]:
+    def mark(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = []
+    wrong = "; ".join(f"{m.database} at {m.n:,}: {m.rows}, expected {m.expected}" for m in measurements if m.rows != m.expected)
+    lines.append(
+        "- rows written match the file (contacts, answers, one change record per contact): "
+        + (f"{mark(False)} ({wrong})" if wrong else mark(True))
+    )
+    worst = max(measurements, key=lambda m: m.ratio)
+    lines.append(
+        f"- import / baseline ≤ {TARGET_RATIO:g}: {mark(worst.ratio <= TARGET_RATIO)} "
+        f"(worst {worst.ratio:.1f}, {worst.database} at {worst.n:,})"
+    )
+    for database in dict.fromkeys(m.database for m in measurements):
+        own = sorted((m for m in measurements if m.database == database), key=lambda m: m.n)
+        large = [m for m in own if m.n == TARGET_LARGE_N]
+        if large:
+            lines.append(
+                f"- {database}, {TARGET_LARGE_N:,} contacts under {TARGET_LARGE_SECONDS:g} s: "
+                f"{mark(large[0].seconds < TARGET_LARGE_SECONDS)} ({large[0].seconds:.1f} s)"
+            )
+        if len(own) >= 2:
+            big, smaller = own[-1], own[-2]
+            growth = big.rss_growth / max(smaller.rss_growth, 1.0)
+            verdict = (
+                mark(growth <= TARGET_MEMORY_GROWTH)
+                if smaller.n >= MEMORY_MIN_N
+                else f"not judged (needs two sizes of at least {MEMORY_MIN_N:,}: below that one batch is the whole file)"
+            )
+            lines.append(
+                f"- {database}, memory bounded (the import's RSS growth at {big.n:,} at most {TARGET_MEMORY_GROWTH:g}x "
+                f"that at {smaller.n:,}; linear would be {big.n / smaller.n:g}x): {verdict} "
+                f"({big.rss_growth:.0f} MB vs {smaller.rss_growth:.0f} MB, {growth:.1f}x)"
+            )
+            per_1k = [m.seconds / m.n * 1000 for m in own]
+            lines.append(
+                f"- {database}, linearity: import s per 1k contacts "
+                + " → ".join(f"{cost:.3f} ({m.n:,})" for cost, m in zip(per_1k, own, strict=True))
+            )
+    return lines
+
+
+def section(info: dict[str, str], command: str, measurements: list[Measurement]) -> str:
+    rescored = all(m.result["rescore_runs"] >= 1 for m in measurements)
+    lines = [
+        "## Import",
+        "",
+        "`bench/bench_import.py`: `import_contacts_file` of a generated contacts.csv (the demo edition's frame, "
+        f"{len(JUDGES)} judges created beforehand) against the bare driver writing the same rows, in one transaction "
+        "(PostgreSQL: `COPY ... FROM STDIN` through psycopg 3; SQLite: `executemany` INSERT). Each measurement runs in "
+        "its own process on a fresh database, with DEBUG off.",
+        "",
+        f"- date: {datetime.now().astimezone().isoformat(timespec='minutes')}",
+        f"- command: `{command}`",
+        *(f"- {key}: {value}" for key, value in info.items()),
+        "",
+        *table(measurements),
+        "",
+        "Import seconds are the whole call: reading and checking, the writes, the commit and, after it, the "
+        "rescoring Celery runs eagerly without a broker ("
+        + ("included in every row" if rescored else "**missing in some rows: no rescoring ran**")
+        + "; its share is the column after). The baseline writes only the three tables' rows, not the standings. "
+        "Peak RSS is the child's `ru_maxrss` after the import (migrations and the frame included); RSS growth is "
+        "how much of it the import added.",
+        "",
+        "The baseline, by table (the commit is separate: Django's foreign keys on PostgreSQL are "
+        "`DEFERRABLE INITIALLY DEFERRED`, so they are checked there):",
+        "",
+        *baseline_table(measurements),
+        "",
+        "Targets:",
+        "",
+        *targets(measurements),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def results_write(path: Path, text: str) -> None:
+    """Replace the section "## Import" of RESULTS.md (or add it), keeping the other sections."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    lines = old.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == "## Import"), None)
+    if start is None:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        new = "\n".join([*lines[:start], *text.rstrip("\n").splitlines(), *([""] if end < len(lines) else []), *lines[end:]])
+        new = new.rstrip("\n") + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--child"]:
+        child(argv[1:])
+        return
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_import", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes(DEFAULT_SIZES), help=f"default {DEFAULT_SIZES}")
+    parser.add_argument("--databases", type=parse_databases, default=parse_databases(DEFAULT_DATABASES))
+    parser.add_argument(
+        "--postgres", default=DEFAULT_POSTGRES, help=f"the server, without a database (default {DEFAULT_POSTGRES})"
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the Markdown file to write the section to")
+    parser.add_argument(
+        "--profile", type=int, metavar="N", default=0, help="cProfile the import; print the top N (no RESULTS.md)"
+    )
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds one measurement may take (default 1800)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")  # gettext in the bundle's format module
+
+    info = machine(args.databases, args.postgres)
+    folder = Path(tempfile.mkdtemp(prefix="award-bench-import-"))
+    try:
+        frame = frame_write(folder / "frame")
+        files, answers = {}, {}
+        for n in args.sizes:
+            files[n] = folder / f"contacts-{n}.csv"
+            answers[n] = contacts_write(files[n], frame, n)
+        print(f"{len(frame.participants)} participants, {len(JUDGES)} judges; files in {folder}", file=sys.stderr)
+        with fresh_database("sqlite", folder, args.postgres) as url:
+            smallest = min(args.sizes)
+            checked = run_child(url, folder, folder / "frame", files[smallest], "--check", timeout=args.timeout)
+            if checked["counts"] != {"contacts created": smallest} or checked["new_judges"]:
+                raise SystemExit(f"{files[smallest].name}: a dry run would do {checked}, not create {smallest} contacts")
+            print(f"{files[smallest].name} passes a dry run: {checked['counts']}", file=sys.stderr)
+        measurements = []
+        extra = ("--profile", str(args.profile)) if args.profile else ()
+        for database in args.databases:
+            for n in args.sizes:
+                print(f"{database}, {n:,} contacts ...", file=sys.stderr, flush=True)
+                with fresh_database(database, folder, args.postgres) as url:
+                    result = run_child(url, folder, folder / "frame", files[n], *extra, timeout=args.timeout)
+                measurements.append(Measurement(database, n, result, expected=(n, answers[n], n)))
+                print(f"  {progress_line(result)}", file=sys.stderr)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    command = shlex.join(["python", "-m", "bench.bench_import", *argv])
+    text = section(info, command, measurements)
+    print()
+    print(text)
+    if args.profile:
+        print("(profiled: timings inflated, RESULTS.md left alone)")
+    else:
+        results_write(args.results, text)
+        print(f"written to {args.results}")
+
+
+if __name__ == "__main__":
+    main()
