@@ -917,5 +917,7 @@ def test_a_worker_writes_the_report_in_the_uploaders_language(mini: Edition, org
     with translation.override("nb"):  # a worker runs in LANGUAGE_CODE's language
         assert import_job_check(job_id=job.pk) == "refused"
 
-    assert fresh(job).language == "en"
-    assert fresh(job).check_report["problems"]["contacts.csv"] == [[3, "voided", "“maybe” must be true or false"]]
+    checked = fresh(job)
+    assert checked.language == "en"
+    assert checked.check_report is not None
+    assert checked.check_report["problems"]["contacts.csv"] == [[3, "voided", "“maybe” must be true or false"]]
