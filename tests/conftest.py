@@ -28,6 +28,8 @@ from channels_app.services import ContactInput, contact_record
 from tests.factories import ParticipantFactory, UserFactory
 from tests.layers import BUILDERS, MADE_BY, SAMPLES, Layers, LoadedDemo, layers_of, load_demo, made_for, transactional
 
+pytest_plugins = ["tests.workers"]  # the real Celery worker fixture of the PostgreSQL pass
+
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DESELECTED = pytest.StashKey[dict[str, int]]()

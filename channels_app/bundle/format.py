@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE = "edition.json", "participants.csv", "contacts.csv"
 BUNDLE_FILES = (EDITION_FILE, PARTICIPANTS_FILE, CONTACTS_FILE)
@@ -182,7 +182,7 @@ class ImportSummary:
             return _("Nothing changed: the files match what is stored.")
         lines = []
         for kind, label in _kinds():
-            parts = [message(n) % {"n": n} for outcome, message in _outcomes() if (n := self.count(kind, outcome))]
+            parts = [message(kind, n) % {"n": n} for outcome, message in _outcomes() if (n := self.count(kind, outcome))]
             if parts:
                 lines.append(_("%(kind)s: %(outcomes)s.") % {"kind": label, "outcomes": ", ".join(parts)})
         if self.new_judges:
@@ -232,11 +232,17 @@ def _kinds() -> list[tuple[str, str]]:
 
 
 def _outcomes() -> list[tuple[str, Any]]:
-    """Each outcome with its message for n things (ngettext, so that 1 and 2 read right in every language)."""
+    """Each outcome with its message for n things of a kind: ngettext for the plural; "new" also by kind, for the
+    gender some languages give it (nb "1 ny kontakt", but "1 nytt spørsmål")."""
+    new = {
+        "questions": lambda n: npgettext("questions", "%(n)s new", "%(n)s new", n),
+        "classes": lambda n: npgettext("classes", "%(n)s new", "%(n)s new", n),
+        "participants": lambda n: npgettext("participants", "%(n)s new", "%(n)s new", n),
+    }
     return [
-        ("created", lambda n: ngettext("%(n)s new", "%(n)s new", n)),
-        ("updated", lambda n: ngettext("%(n)s changed", "%(n)s changed", n)),
-        ("changed", lambda n: ngettext("%(n)s changed", "%(n)s changed", n)),
-        ("removed", lambda n: ngettext("%(n)s removed", "%(n)s removed", n)),
-        ("unchanged", lambda n: ngettext("%(n)s unchanged", "%(n)s unchanged", n)),
+        ("created", lambda kind, n: new[kind](n) if kind in new else ngettext("%(n)s new", "%(n)s new", n)),
+        ("updated", lambda kind, n: ngettext("%(n)s changed", "%(n)s changed", n)),
+        ("changed", lambda kind, n: ngettext("%(n)s changed", "%(n)s changed", n)),
+        ("removed", lambda kind, n: ngettext("%(n)s removed", "%(n)s removed", n)),
+        ("unchanged", lambda kind, n: ngettext("%(n)s unchanged", "%(n)s unchanged", n)),
     ]

@@ -18,7 +18,7 @@ from award.roles import JUDGES, ORGANISERS, roles_ensure
 from channels_app.bundle.importer import import_edition
 from channels_app.models import Contact, ImportJob
 from tests.factories import UserFactory
-from tests.workers import Worker, worker  # noqa: F401 (worker is a fixture)
+from tests.workers import Worker
 
 
 def wait_for_state(client: Client, job: ImportJob, states: set[str], timeout: float = 60) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from channels_app.services import ContactInput, contact_record, contact_void
 from publications.inputs import reference_results
 from scoring.models import ChannelStanding, ScoringState
 from scoring.selectors import edition_results
-from tests.workers import Worker, worker  # noqa: F401 (worker is a fixture)
+from tests.workers import Worker
 
 
 def wait_for_standings(edition: Edition, timeout: float = 60) -> ScoringState:
