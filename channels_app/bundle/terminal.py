@@ -17,7 +17,8 @@ def terminal_progress(out: TextIO, description: str) -> Iterator[Progress | None
     if not out.isatty():
         yield None
         return
-    with tqdm(total=0, desc=description, unit="B", unit_scale=True, file=out, leave=False) as bar:
+    # Drawn at each batch (a few a second at most): no need for tqdm to hold updates back.
+    with tqdm(total=0, desc=description, unit="B", unit_scale=True, file=out, leave=False, mininterval=0) as bar:
 
         def advance(done: int, total: int) -> None:
             bar.total = total
