@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -49,11 +49,13 @@ def edition_check(
     )
     if edition is not None and not errors and (starts_on, ends_on) != (edition.starts_on, edition.ends_on):
         # A counted contact is evidence dated inside its edition (scoring.md §1): moving the dates past it would strand it.
-        outside = (
-            edition.contacts.counted()
-            .exclude(happened_at__gte=_local_midnight(starts_on), happened_at__lt=_local_midnight(ends_on + timedelta(days=1)))
-            .count()
-        )
+        # At the calendar's ends (year 1, 9999) a bound has no time before or after it: nothing lies beyond it.
+        inside = Q()
+        if starts_on > date.min + timedelta(days=1):
+            inside &= Q(happened_at__gte=_local_midnight(starts_on))
+        if ends_on < date.max - timedelta(days=1):
+            inside &= Q(happened_at__lt=_local_midnight(ends_on + timedelta(days=1)))
+        outside = edition.contacts.counted().exclude(inside).count()
         if outside:
             errors["starts_on"] = [_("%(n)s counted contacts would fall outside the new dates: void them first") % {"n": outside}]
     if errors:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -104,8 +104,8 @@ def contact_clean(
     else:
         try:
             day = timezone.localtime(data.happened_at).date()
-        except OverflowError:
-            day = date.min
+        except OverflowError:  # at the very edge of the calendar (year 1 or 9999): its own date says where it is
+            day = data.happened_at.date()
         if not edition.starts_on <= day <= edition.ends_on:
             bad(
                 "happened_at",

@@ -172,9 +172,9 @@ def contacts_import(
             if progress is not None:
                 progress(csv_file.bytes_read, total_bytes)
         if state.failed:
-            raise BundleError(
-                {name: state.header_found + state.problems}, omitted={name: state.omitted} if state.omitted else None
-            )
+            found = state.header_found + state.problems
+            omitted = state.omitted + max(len(found) - MAX_PROBLEMS, 0)
+            raise BundleError({name: found[:MAX_PROBLEMS]}, omitted={name: omitted} if omitted else None)
         if state.counted_change and not dry_run:
             edition_data_changed(edition_id=edition.pk)
     return state.summary
@@ -209,12 +209,12 @@ def _import_batch(state: _Import, batch: list[Row]) -> None:
             state.bad(found)
         elif parsed is not None:
             good.append(parsed)
-    stored = {
-        contact.ref: contact
-        for contact in Contact.objects.filter(edition=state.edition, ref__in=[row.ref for row in good]).select_related(
-            "participant", "judge"
-        )
-    }
+    stored_contacts = Contact.objects.filter(edition=state.edition, ref__in=[row.ref for row in good])
+    if not state.dry_run:
+        # Locked until the import commits, as contact_record locks its contact: a change made meanwhile (another
+        # import, a judge's edit) waits, so that what is compared here is what is overwritten.
+        stored_contacts = stored_contacts.select_for_update(of=("self",))
+    stored = {contact.ref: contact for contact in stored_contacts.select_related("participant", "judge")}
     keys = {q.pk: q.key for questions in state.questionnaire.values() for q in questions}
     stored_answers: dict[int, dict[str, int | None]] = {contact.pk: {} for contact in stored.values()}
     for contact_id, question_id, points in Answer.objects.filter(contact_id__in=stored_answers).values_list(
@@ -411,7 +411,8 @@ def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
     if participant is None:
         bad(
             "participant",
-            _("no participant named “%(name)s” in %(year)s") % {"name": cell("participant").strip(), "year": state.edition.year},
+            _("no participant named “%(name)s” in %(year)s")
+            % {"name": shown(cell("participant").strip()), "year": state.edition.year},
         )
     channel = cell("channel").strip()
     username = cell("judge").strip()
@@ -426,18 +427,18 @@ def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
             bad("happened_at", _("needs an offset, e.g. %(example)s") % {"example": "2021-02-03T10:15:00+01:00"})
             happened_at = None
     except (ValueError, OverflowError):
-        bad("happened_at", _("“%(value)s” is not an ISO 8601 date and time") % {"value": cell("happened_at")})
+        bad("happened_at", _("“%(value)s” is not an ISO 8601 date and time") % {"value": shown(cell("happened_at"))})
     answered, voided = parse_bool(cell("answered")), parse_bool(cell("voided"))
     if answered is None:
-        bad("answered", _("“%(value)s” must be true or false") % {"value": cell("answered")})
+        bad("answered", _("“%(value)s” must be true or false") % {"value": shown(cell("answered"))})
     if voided is None:
-        bad("voided", _("“%(value)s” must be true or false") % {"value": cell("voided")})
+        bad("voided", _("“%(value)s” must be true or false") % {"value": shown(cell("voided"))})
     wait_seconds = None
     if cell("wait_seconds").strip():
         try:
             wait_seconds = parse_int(cell("wait_seconds"))
         except ValueError:
-            bad("wait_seconds", _("“%(value)s” is not a whole number of seconds") % {"value": cell("wait_seconds")})
+            bad("wait_seconds", _("“%(value)s” is not a whole number of seconds") % {"value": shown(cell("wait_seconds"))})
     answers: dict[str, int | None] = {}
     # With a wrong channel, its cells say nothing new: contact_clean names the channel.
     channel_ok = participant is not None and channel in state.questionnaire and channel in participant.channels
@@ -450,17 +451,12 @@ def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
                     bad(column, _("must be empty for a %(channel)s contact") % {"channel": channel})
                 continue
             value = value.strip()
-            if not value:
-                answers[key] = None
-            elif value.isascii() and value.isdigit():
-                answers[key] = int(value)
-            else:
-                try:
-                    answers[key] = parse_int(value)
-                except ValueError:
-                    bad(column, _("“%(value)s” is not a whole number") % {"value": value})
-    if participant is None or answered is None:
-        return None, problems  # what contact_clean would add follows from these (a channel, the empty cells)
+            try:
+                answers[key] = (int(value) if value.isascii() and value.isdigit() else parse_int(value)) if value else None
+            except ValueError:  # not a number, or one of more than 4,300 digits
+                bad(column, _("“%(value)s” is not a whole number") % {"value": shown(value)})
+    if participant is None:
+        return None, problems
     data = ContactInput(
         participant=participant,
         channel=channel,
@@ -478,13 +474,25 @@ def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
     try:
         clean = contact_clean(edition=state.edition, data=data, questionnaire=state.questionnaire, conflicts=state.conflicts)
     except ContactInvalid as invalid:
-        # A column that failed to parse is reported once, by its parse error.
+        # A column that failed to parse is reported once, by its parse error; with `answered` unreadable, what
+        # depends on it (the wait, the handler, the answers) says nothing more.
         named = {problem.column for problem in problems} | state.missing_columns
-        problems += [problem for problem in problems_of(invalid.errors, line=line) if problem.column not in named]
-        return None, problems
+        found = [problem for problem in problems_of(invalid.errors, line=line) if problem.column not in named]
+        if answered is None:
+            found = [problem for problem in found if problem.column in INDEPENDENT_OF_ANSWERED]
+        return None, problems + found
     if problems:
         return None, problems
     return _Row(line, ref, clean, username), []
+
+
+# The columns whose rules do not depend on whether the contact was answered.
+INDEPENDENT_OF_ANSWERED = {"participant", "channel", "judge", "happened_at", "comment", "voided", "ref"}
+
+
+def shown(value: str, most: int = 40) -> str:
+    """A cell as a message quotes it: a long one cut short (a 200,000-character cell would fill the report)."""
+    return value if len(value) <= most else value[: most - 1] + "…"
 
 
 def _missing_question_columns(state: _Import, channel: str) -> None:

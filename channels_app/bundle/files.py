@@ -272,7 +272,7 @@ class CsvFile:
         except StopIteration:
             raise BundleError.one(name, _("the file is empty: a header row is required"), line=1) from None
         except csv.Error as error:
-            raise BundleError.one(name, str(error), line=1) from None
+            raise BundleError.one(name, csv_error_text(error), line=1) from None
 
     def _lines(self) -> Iterator[str]:
         readline = self._stream.readline
@@ -280,6 +280,8 @@ class CsvFile:
             self.bytes_read += len(raw)
             self._physical += 1
             line = self._physical
+            if line == 1 and not raw.endswith(b"\n") and b"\r" in raw.rstrip(b"\r"):
+                raise BundleError.one(self.name, cr_only(), line=1)
             if len(raw) > MAX_LINE_BYTES:
                 raise BundleError.one(
                     self.name, _("the line is longer than %(n)s KiB") % {"n": MAX_LINE_BYTES // 1024}, line=line
@@ -302,7 +304,7 @@ class CsvFile:
             except StopIteration:
                 return
             except csv.Error as error:
-                raise BundleError.one(self.name, str(error), line=start) from None
+                raise BundleError.one(self.name, csv_error_text(error), line=start) from None
             if not cells:
                 pass  # a blank line
             elif not any(cell.strip() for cell in cells):
@@ -356,3 +358,24 @@ def separator_problem(header: list[str], required: tuple[str, ...]) -> Problem |
 
 def not_utf8() -> str:
     return _("the file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8” and try again")
+
+
+def cr_only() -> str:
+    return _(
+        "the lines end with a carriage return only, as very old Mac programs write: "
+        "save the file from your spreadsheet as “CSV UTF-8” and try again"
+    )
+
+
+def csv_error_text(error: csv.Error) -> str:
+    """Python's csv error as the reader's language says it (its own text is English and technical)."""
+    text = str(error)
+    if text.startswith("field larger than field limit"):
+        return _("a cell is longer than %(n)s characters") % {"n": number_format(csv.field_size_limit())}
+    if text.startswith("unexpected end of data"):
+        return _('a quoted cell is not closed: a double quote (") is missing at its end')
+    if text.startswith("new-line character seen in unquoted field"):
+        return cr_only()
+    if "expected after" in text:
+        return _('a double quote (") in the middle of a cell: put the whole cell in double quotes and write that quote twice')
+    return _("the file is not valid CSV here (%(error)s)") % {"error": text}

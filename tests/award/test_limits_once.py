@@ -124,3 +124,15 @@ def test_a_question_worth_too_much_or_nothing_is_refused_by_the_import_the_servi
     assert response.context["adminform"].form.errors == {"max_points": [reason]}
     assert not Question.objects.exists()
     assert Edition.objects.get(pk=edition.pk).data_version == 0
+
+
+@pytest.mark.parametrize(("starts_on", "ends_on"), [(date(2021, 1, 15), date.max), (date.min, date(2021, 4, 12))])
+def test_an_editions_dates_may_reach_the_calendars_ends_without_a_crash(mini: Edition, starts_on: date, ends_on: date) -> None:
+    from audit.models import Source
+    from award.services import edition_upsert
+
+    edition, changed = edition_upsert(
+        year=2021, name=mini.name, starts_on=starts_on, ends_on=ends_on, min_contacts_per_channel=3, source=Source.COMMAND
+    )
+
+    assert changed and (edition.starts_on, edition.ends_on) == (starts_on, ends_on)  # every counted contact stays inside

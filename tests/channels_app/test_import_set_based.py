@@ -252,3 +252,99 @@ def test_the_cycle_collector_is_back_on_after_an_import_good_or_bad(mini: Editio
     with pytest.raises(BundleError):
         import_contacts_content(edition=mini, content=b"ref\nX\n")
     assert gc.isenabled()
+
+
+# The review's findings --------------------------------------------------------------
+
+
+def test_a_question_cell_of_thousands_of_digits_is_a_bad_cell(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    rows[1][rows[0].index("phone.wait")] = "9" * 5000
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=as_csv(rows))
+
+    assert raised.value.all() == [Problem(2, "phone.wait", f"“{'9' * 39}…” is not a whole number")]
+
+
+def test_lines_ending_with_a_carriage_return_only_are_named(mini: Edition, samples: Path) -> None:
+    content = as_csv(sample_rows(samples)).replace(b"\n", b"\r")
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=content)
+
+    [problem] = raised.value.all()
+    assert (problem.line, problem.reason) == (
+        1,
+        "the lines end with a carriage return only, as very old Mac programs write: "
+        "save the file from your spreadsheet as “CSV UTF-8” and try again",
+    )
+
+
+def test_an_unclosed_quote_is_said_in_the_readers_language(mini: Edition, samples: Path) -> None:
+    content = as_csv(sample_rows(samples)[:3]) + b'P999,"Sognenett\n'
+
+    with translation.override("nb"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=content)
+
+    [problem] = raised.value.all()
+    assert problem.line == 4
+    with translation.override("en"):
+        assert problem.reason != "unexpected end of data"
+    assert "anførselstegn" in problem.reason  # nb, not Python's English
+
+
+def test_a_header_of_very_many_unknown_columns_is_listed_up_to_the_limit(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)[:2]
+    extra = [f"x{n}" for n in range(MAX_PROBLEMS + 50)]
+    content = as_csv([rows[0] + extra, rows[1] + [""] * len(extra)])
+
+    with pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=content)
+
+    assert len(raised.value.all()) == MAX_PROBLEMS
+    assert raised.value.omitted == {"contacts.csv": 50}
+
+
+def test_an_unreadable_answered_still_lets_the_rest_of_the_row_be_checked(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    header = rows[0]
+    rows[1][header.index("answered")] = "maybe"
+    rows[1][header.index("channel")] = "fax"
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=as_csv(rows))
+
+    assert raised.value.all() == [
+        Problem(2, "answered", "“maybe” must be true or false"),
+        Problem(2, "channel", "must be one of phone, email, chat, messenger"),
+    ]
+
+
+def test_a_contact_at_the_calendars_end_is_named_by_its_own_date(mini: Edition, samples: Path) -> None:
+    rows = sample_rows(samples)
+    rows[1][rows[0].index("happened_at")] = "9999-12-31T23:59:59-01:00"
+
+    with translation.override("en"), pytest.raises(BundleError) as raised:
+        import_contacts_content(edition=mini, content=as_csv(rows))
+
+    assert raised.value.all() == [Problem(2, "happened_at", "9999-12-31 is outside the edition (2021-01-15 to 2021-04-12)")]
+
+
+@pytest.mark.postgres
+def test_the_import_locks_the_contacts_it_compares(mini: Edition, samples: Path) -> None:
+    """As contact_record does: a change made meanwhile waits, so that what is compared is what is overwritten."""
+    from tests.conftest import on_postgres
+
+    on_postgres()
+    rows = sample_rows(samples)
+    rows[1][rows[0].index("comment")] = "Changed"
+
+    with CaptureQueriesContext(connection) as queries:
+        import_contacts_content(edition=mini, content=as_csv(rows))
+    with CaptureQueriesContext(connection) as dry_queries:
+        import_contacts_content(edition=mini, content=as_csv(rows), dry_run=True)
+
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "channels_app_contact"' in q["sql"]]
+    assert reads and all(sql.endswith('FOR UPDATE OF "channels_app_contact"') for sql in reads)
+    assert not any("FOR UPDATE" in q["sql"] for q in dry_queries.captured_queries)

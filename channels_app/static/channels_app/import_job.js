@@ -20,12 +20,12 @@
         credentials: "same-origin",
         cache: "no-store",
       });
-      if (!response.ok) {
-        if (response.status < 500) {
-          window.location.reload(); // logged out, or the job is gone: the page says which
-          return;
-        }
-      } else {
+      const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
+      if (response.redirected || (response.ok && !json) || (!response.ok && response.status < 500)) {
+        window.location.reload(); // logged out (sent to the login page), or the job is gone: the page says which
+        return;
+      }
+      if (response.ok) {
         const status = await response.json();
         if (status.state !== shownState) {
           window.location.reload();
