@@ -172,9 +172,9 @@ def contacts_import(
             if progress is not None:
                 progress(csv_file.bytes_read, total_bytes)
         if state.failed:
-            found = state.header_found + state.problems
-            omitted = state.omitted + max(len(found) - MAX_PROBLEMS, 0)
-            raise BundleError({name: found[:MAX_PROBLEMS]}, omitted={name: omitted} if omitted else None)
+            listed = state.header_found + state.problems
+            omitted = state.omitted + max(len(listed) - MAX_PROBLEMS, 0)
+            raise BundleError({name: listed[:MAX_PROBLEMS]}, omitted={name: omitted} if omitted else None)
         if state.counted_change and not dry_run:
             edition_data_changed(edition_id=edition.pk)
     return state.summary
