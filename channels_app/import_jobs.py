@@ -216,6 +216,22 @@ def _failed(job_id: int, states: list[str], error: BaseException) -> None:
         logger.exception("import job %s could not be marked failed", job_id)
 
 
+def _import_file(job: ImportJob, *, dry_run: bool) -> ImportSummary:
+    """The job's file through the import (or its dry run), in the uploader's language, its progress to the cache."""
+    state = State.CHECKING if dry_run else State.IMPORTING
+    with translation.override(job.language), job.file.storage.open(job.file.name, "rb") as stream:
+        return import_contacts_stream(
+            edition=job.edition,
+            stream=cast(BinaryIO, stream),
+            total_bytes=job.size,
+            user=job.uploaded_by,
+            source=Source.ADMIN,
+            reason=job.reason,
+            dry_run=dry_run,
+            progress=lambda done, total: _progress_store(job.pk, state, done, total),
+        )
+
+
 def import_job_check(*, job_id: int) -> str | None:
     """The dry run of a waiting job: its report, and `checked` or `refused`. Return the state reached, or None if no job ran.
 
@@ -228,17 +244,7 @@ def import_job_check(*, job_id: int) -> str | None:
         job = ImportJob.objects.select_related("edition", "uploaded_by").get(pk=job_id)
         fields: dict[str, Any]
         try:
-            with translation.override(job.language), job.file.storage.open(job.file.name, "rb") as stream:
-                summary = import_contacts_stream(
-                    edition=job.edition,
-                    stream=cast(BinaryIO, stream),
-                    total_bytes=job.size,
-                    user=job.uploaded_by,
-                    source=Source.ADMIN,
-                    reason=job.reason,
-                    dry_run=True,
-                    progress=lambda done, total: _progress_store(job_id, State.CHECKING, done, total),
-                )
+            summary = _import_file(job, dry_run=True)
         except BundleError as error:
             fields = {"state": State.REFUSED, "check_report": error.as_json(), "counts": error_counts(error)}
         else:
@@ -269,16 +275,7 @@ def import_job_run(*, job_id: int) -> str | None:
             if job.state != State.IMPORTING:
                 return None  # another task for it finished while this one waited for the lock
             try:
-                with translation.override(job.language), job.file.storage.open(job.file.name, "rb") as stream:
-                    summary = import_contacts_stream(
-                        edition=job.edition,
-                        stream=cast(BinaryIO, stream),
-                        total_bytes=job.size,
-                        user=job.uploaded_by,
-                        source=Source.ADMIN,
-                        reason=job.reason,
-                        progress=lambda done, total: _progress_store(job_id, State.IMPORTING, done, total),
-                    )
+                summary = _import_file(job, dry_run=False)
             except BundleError as error:
                 # Since the check the data changed (a judge's edit, a conflict, a final publication); nothing was written.
                 job.state, job.import_report, job.counts = State.FAILED, error.as_json(), error_counts(error)

@@ -50,6 +50,7 @@ from channels_app.models import Answer, Contact, ContactStatus, Question
 from channels_app.rules import MAX_REF
 from channels_app.selectors import edition_conflicts, edition_questionnaire
 from channels_app.services import (
+    TRACKED_FIELDS,
     CleanContact,
     ContactInput,
     ContactInvalid,
@@ -309,22 +310,11 @@ def _write(
             insert_rows(ChangeRecord, HISTORY_COLUMNS, rows)
 
 
-# The fields contact_apply sets, which an import writes (and updated_at).
+# The columns an import writes: what contact_apply sets (the tracked fields, by their columns), and updated_at.
 CONTACT_WRITTEN = [
     "edition_id",
     "ref",
-    "participant_id",
-    "channel",
-    "judge_id",
-    "happened_at",
-    "answered",
-    "wait_seconds",
-    "handled_by",
-    "comment",
-    "status",
-    "voided",
-    "void_reason",
-    "score",
+    *(f"{name}_id" if name in ("participant", "judge") else name for name in TRACKED_FIELDS),
     "updated_at",
 ]
 ANSWER_COLUMNS = ["contact_id", "question_id", "points", "max_points"]
