@@ -60,6 +60,46 @@ def question_field_name(question: Question) -> str:
     return f"q_{question.key}"
 
 
+NOT_APPLICABLE = "na"  # the radio button that says N/A; no button chosen at all is no answer yet
+
+
+class _Unchosen:
+    """The value of a question field left without a choice (a draft may leave some)."""
+
+
+UNCHOSEN = _Unchosen()
+
+
+def question_field(question: Question, *, initial: str | None) -> forms.TypedChoiceField:
+    """One question as radio buttons: N/A, then 0 to its maximum; none chosen is no answer yet, not N/A."""
+    label = question.text if question.counts else _("%(text)s (does not count)") % {"text": question.text}
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(NOT_APPLICABLE, _("N/A")), *((str(n), str(n)) for n in range(question.max_points + 1))],
+        coerce=lambda value: None if value == NOT_APPLICABLE else int(value),
+        empty_value=cast(Any, UNCHOSEN),  # a sentinel: the stubs know only str | None
+        required=False,
+        initial=initial,
+        widget=forms.RadioSelect(attrs={"class": "points"}),
+        help_text=_("0 to %(max)s points, or N/A") % {"max": question.max_points},
+    )
+
+
+def choice_of(key: str, answers: dict[str, int | None], unchosen: set[str] | None) -> str | None:
+    """A stored contact's choice for a question: its points, N/A (no answer stored and not left open), or none."""
+    if key in answers and answers[key] is not None:
+        return str(answers[key])
+    if unchosen is None or key in unchosen:
+        return None  # a new contact, or a draft's open question
+    return NOT_APPLICABLE
+
+
+def chosen_answers(questions: list[Question], cleaned: dict[str, Any]) -> dict[str, int | None]:
+    """question key -> points or None (N/A), for the questions with a choice only."""
+    values = {question.key: cleaned.get(question_field_name(question), UNCHOSEN) for question in questions}
+    return {key: value for key, value in values.items() if not isinstance(value, _Unchosen)}
+
+
 class ContactForm(forms.ModelForm):
     """One contact with its answers; clean() runs channels_app.services.contact_clean."""
 
@@ -75,6 +115,12 @@ class ContactForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Required after the final results are published."),
     )
+
+    class Media:
+        # The live "12 of 18 answered", the questions hidden while "answered" is unticked, and the draft kept in
+        # the browser until it is saved (a closed tab loses nothing).
+        css = {"all": ["channels_app/contact_form.css"]}
+        js = ["channels_app/contact_form.js"]
 
     class Meta:
         model = Contact
@@ -113,16 +159,10 @@ class ContactForm(forms.ModelForm):
         answers = contact_answers(contact=self.instance) if self.instance.pk else {}
         if self.instance.pk:
             self.fields["wait"].initial = format_wait(self.instance.wait_seconds)
+        unchosen = set(self.instance.unchosen) if self.instance.pk else None
         for question in self.questions:
-            label = question.text if question.counts else _("%(text)s (does not count)") % {"text": question.text}
-            self.fields[question_field_name(question)] = forms.TypedChoiceField(
-                label=label,
-                choices=[("", _("N/A")), *((str(n), str(n)) for n in range(question.max_points + 1))],
-                coerce=int,
-                empty_value=None,
-                required=False,
-                initial=answers.get(question.key),
-                help_text=_("0 to %(max)s points") % {"max": question.max_points},
+            self.fields[question_field_name(question)] = question_field(
+                question, initial=choice_of(question.key, answers, unchosen)
             )
 
     def areas(self) -> list[tuple[str, list[str]]]:
@@ -135,12 +175,15 @@ class ContactForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        wait_unreadable = False
         try:
             wait_seconds = parse_wait(cleaned.get("wait") or "")
         except ValueError:
             self.add_error("wait", _("Give the wait in seconds (270) or minutes:seconds (4:30)."))
-            return cleaned
+            wait_seconds, wait_unreadable = None, True
         answered = bool(cleaned.get("answered"))
+        if not answered:
+            wait_seconds = None  # nobody answered: there was no wait to keep
         handled_by = cleaned.get("handled_by", HandledBy.AGENT if answered else "") or ""
         if self.channel not in BOT_CHANNELS:
             handled_by = HandledBy.AGENT if answered else ""
@@ -153,22 +196,25 @@ class ContactForm(forms.ModelForm):
             wait_seconds=wait_seconds,
             handled_by=handled_by,
             comment=cleaned.get("comment", ""),
-            # Passed on as entered: the service says what an unanswered contact may not have.
-            answers={q.key: cleaned.get(question_field_name(q)) for q in self.questions},
+            # Only the questions with a choice (a forgotten one is not N/A: the service refuses to submit without it);
+            # none when nobody answered, whatever the hidden fields still hold.
+            answers=chosen_answers(self.questions, cleaned) if answered else {},
             status=self.status,
             voided=self.instance.voided,
             void_reason=self.instance.void_reason,
         )
-        if self.errors:
-            return cleaned
         try:
-            # The lock after the final results, then every rule of the contact: the same checks as contact_record's.
+            # The lock after the final results, then every rule of the contact: the same checks as contact_record's,
+            # all at once with the form's own (a field that did not parse keeps its own message only).
             contact_check_unlocked(edition=self.edition, user=self.user, reason=cleaned.get("reason") or "")
             contact_clean(edition=self.edition, data=self.contact_input, questionnaire=self.questionnaire)
         except ContactInvalid as invalid:
             for name, reasons in invalid.errors.items():
+                field = self._field_for(name)
+                if field in self.errors or (field == "wait" and wait_unreadable):
+                    continue
                 for reason in reasons:
-                    self.add_error(self._field_for(name), reason)
+                    self.add_error(field, reason)
         return cleaned
 
     def _field_for(self, name: str) -> str | None:

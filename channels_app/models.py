@@ -80,8 +80,14 @@ class Contact(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=ContactStatus.choices, default=ContactStatus.DRAFT)
     voided = models.BooleanField(_("voided"), default=False)
     void_reason = models.TextField(_("reason for voiding"), blank=True)
-    # scoring.md §1, rounded to 4 decimals when the contact is saved; 0 when unanswered.
+    # scoring.md §1, rounded to 4 decimals when the contact is saved; 0 when unanswered (and for a draft not yet complete).
     score = ScoreField(_("score"))
+    unchosen = models.JSONField(
+        _("questions not answered yet"),
+        default=list,
+        blank=True,
+        help_text=_("A draft's questions with neither points nor N/A chosen: it cannot be submitted until there are none."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

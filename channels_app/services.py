@@ -59,6 +59,7 @@ class CleanContact:
     data: ContactInput
     score: Decimal
     points: list[tuple[Question, int]]  # only answered questions, in the order given; the rest are N/A
+    unchosen: list[str]  # a draft's questions with neither points nor N/A chosen yet (none once submitted)
 
 
 def contact_clean(
@@ -150,8 +151,15 @@ def contact_clean(
         else:
             points.append((question, value))
 
+    # Every question needs an explicit choice, points or N/A, before the contact counts: one forgotten would
+    # drop out of the points possible and raise the score. A draft may wait; a contact nobody answered has none.
+    unchosen = [key for key in questions if key not in data.answers] if data.answered else []
+    if unchosen and data.status != ContactStatus.DRAFT:
+        for key in unchosen:
+            bad(f"{channel}.{key}", _("choose the points, or N/A"))
+
     score = Decimal(0)
-    if not errors:
+    if not errors and not unchosen:
         given = {question.key: value for question, value in points}
         answers = [rules.AnswerValue(given.get(key), q.max_points, q.counts) for key, q in questions.items()]
         try:
@@ -162,7 +170,7 @@ def contact_clean(
                 bad("answered", _("an answered contact needs at least one counted question answered"))
     if errors:
         raise ContactInvalid(errors)
-    return CleanContact(data=data, score=score, points=points)
+    return CleanContact(data=data, score=score, points=points, unchosen=unchosen)
 
 
 # The fields a contact's history and its "unchanged" check compare.
@@ -179,6 +187,7 @@ TRACKED_FIELDS = (
     "voided",
     "void_reason",
     "score",
+    "unchosen",
 )
 
 
@@ -199,7 +208,7 @@ def contact_apply(contact: Contact, clean: CleanContact) -> None:
     for name in ("participant", "channel", "judge", "happened_at", "answered", "wait_seconds", "handled_by", "comment"):
         setattr(contact, name, getattr(data, name))
     contact.status, contact.voided, contact.void_reason = data.status, data.voided, data.void_reason
-    contact.score = clean.score
+    contact.score, contact.unchosen = clean.score, list(clean.unchosen)
 
 
 def contact_record(

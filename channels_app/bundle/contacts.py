@@ -318,14 +318,18 @@ CONTACT_WRITTEN = [
     "updated_at",
 ]
 ANSWER_COLUMNS = ["contact_id", "question_id", "points", "max_points"]
-_HAPPENED_AT, _SCORE, _UPDATED_AT = (
-    cast("models.Field[Any, Any]", Contact._meta.get_field(name)) for name in ("happened_at", "score", "updated_at")
+_HAPPENED_AT, _SCORE, _UPDATED_AT, _UNCHOSEN = (
+    cast("models.Field[Any, Any]", Contact._meta.get_field(name)) for name in ("happened_at", "score", "updated_at", "unchosen")
 )
 
 
 def _contact_values(contact: Contact, columns: list[str], now: Any) -> tuple[Any, ...]:
     """The contact's values in `columns`' order as the database takes them; `now` is the batch's time, prepared."""
-    values = {"happened_at": prepared(_HAPPENED_AT, contact.happened_at), "score": prepared(_SCORE, contact.score)}
+    values = {
+        "happened_at": prepared(_HAPPENED_AT, contact.happened_at),
+        "score": prepared(_SCORE, contact.score),
+        "unchosen": prepared(_UNCHOSEN, contact.unchosen),
+    }
     values["updated_at"] = values["created_at"] = now
     return tuple(values[name] if name in values else getattr(contact, name) for name in columns)
 

@@ -85,7 +85,7 @@ def test_a_draft_counts_nowhere_and_may_be_half_filled(
     judge1: Any, mini: Edition, django_capture_on_commit_callbacks: Any, client_as: ClientAs
 ) -> None:
     client = client_as("judge1")
-    form = phone_form(mini, q_wait="", q_greeting="", q_solution="", q_feeling="2", _submit=None, _draft="1")
+    form = phone_form(mini, q_wait=None, q_greeting=None, q_solution=None, q_feeling="2", _submit=None, _draft="1")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(add_url(mini), form)
@@ -99,7 +99,10 @@ def test_a_draft_counts_nowhere_and_may_be_half_filled(
     submit = {key: value for key, value in form.items() if key != "_draft"} | {"_submit": "1"}
     refused = client.post(f"/admin/channels_app/contact/{draft.pk}/change/", submit)
     assert refused.status_code == 200
-    assert "an answered contact needs at least one counted question answered" in refused.content.decode()
+    errors = refused.context["adminform"].form.errors
+    assert {name: errors[name] for name in ("q_wait", "q_greeting", "q_solution")} == {
+        name: ["choose the points, or N/A"] for name in ("q_wait", "q_greeting", "q_solution")
+    }
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/admin/channels_app/contact/{draft.pk}/change/", phone_form(mini))
     assert Contact.objects.get(pk=draft.pk).status == "submitted"
@@ -114,12 +117,12 @@ def test_a_draft_counts_nowhere_and_may_be_half_filled(
         ({"wait": "999:00:00"}, "wait", "must be whole seconds from 0 to 2592000"),
         ({"q_wait": "6"}, "q_wait", "Select a valid choice. 6 is not one of the available choices."),
         (
-            {"q_wait": "", "q_greeting": "", "q_solution": ""},
+            {"q_wait": "na", "q_greeting": "na", "q_solution": "na"},
             "answered",
             "an answered contact needs at least one counted question",
         ),
-        ({"answered": None}, "q_wait", "must be empty when the contact was not answered"),
-        ({"answered": None, "q_wait": "", "q_greeting": "", "q_solution": "", "q_feeling": ""}, "wait", "must be empty when"),
+        ({"q_greeting": None}, "q_greeting", "choose the points, or N/A"),  # forgotten: not N/A, and not submitted
+        ({"q_feeling": None}, "q_feeling", "choose the points, or N/A"),  # one that does not count too
         ({"participant": "999999"}, "participant", "Select a valid choice."),
     ],
 )
@@ -138,7 +141,7 @@ def test_every_rule_is_shown_next_to_its_field(
 
 
 def test_unanswered_phone_contact_needs_no_answers(judge1: Any, mini: Edition, client_as: ClientAs) -> None:
-    form = phone_form(mini, answered=None, wait="", q_wait="", q_greeting="", q_solution="", q_feeling="")
+    form = phone_form(mini, answered=None, wait="", q_wait=None, q_greeting=None, q_solution=None, q_feeling=None)
 
     response = client_as("judge1").post(add_url(mini), form)
 
@@ -347,3 +350,55 @@ def test_organiser_filters_by_month_judge_class_and_participant(organiser: Any, 
     assert refs(**{"class": car_rental.pk}) == {"P500", "P501", "P502", "C500", "C501", "C502"}
     assert refs(participant=Participant.objects.get(name="Tussa").pk, channel__exact="email") == {"E200", "E201", "E202"}
     assert refs(q="Same answer as the FAQ") == {"E202"}
+
+
+def test_unticking_answered_drops_the_wait_and_the_answers_instead_of_listing_errors(
+    judge1: Any, mini: Edition, client_as: ClientAs
+) -> None:
+    """The page hides the questions when "answered" is unticked; what they still held is not kept, nor an error."""
+    response = client_as("judge1").post(add_url(mini), phone_form(mini, answered=None))
+
+    assert response.status_code == 302
+    contact = Contact.objects.get(comment="Knew the answer at once")
+    assert (contact.answered, contact.wait_seconds, contact.answers.count(), str(contact.score)) == (False, None, 0, "0.0000")
+
+
+def test_all_errors_come_at_once(judge1: Any, mini: Edition, client_as: ClientAs) -> None:
+    form = phone_form(mini, wait="four", happened_at_0="2021-05-01", q_greeting=None)
+
+    response = client_as("judge1").post(add_url(mini), form)
+
+    errors = response.context["adminform"].form.errors
+    assert errors["wait"] == ["Give the wait in seconds (270) or minutes:seconds (4:30)."]
+    assert errors["happened_at"] == ["2021-05-01 is outside the edition (2021-01-15 to 2021-04-12)"]
+    assert errors["q_greeting"] == ["choose the points, or N/A"]
+
+
+def test_a_draft_keeps_which_questions_are_open_and_which_are_not_applicable(
+    judge1: Any, mini: Edition, client_as: ClientAs
+) -> None:
+    client = client_as("judge1")
+    form = phone_form(mini, q_greeting="na", q_solution=None, _submit=None, _draft="1")
+    client.post(add_url(mini), form)
+    draft = Contact.objects.get(comment="Knew the answer at once")
+
+    assert (draft.status, draft.unchosen, str(draft.score)) == ("draft", ["solution"], "0.0000")  # no score while open
+    initial = {
+        name: field.initial
+        for name, field in client.get(f"/admin/channels_app/contact/{draft.pk}/change/").context["adminform"].form.fields.items()
+        if name.startswith("q_")
+    }
+    assert initial == {"q_wait": "4", "q_greeting": "na", "q_solution": None, "q_feeling": "3"}
+
+
+def test_the_form_offers_each_question_as_buttons_with_none_chosen_and_a_live_count(
+    judge1: Any, mini: Edition, client_as: ClientAs
+) -> None:
+    page = client_as("judge1").get(add_url(mini)).content.decode()
+
+    assert 'src="/static/channels_app/contact_form.js"' in page
+    assert 'id="answer-counter"' in page and 'data-template="%(answered)s of %(total)s questions answered"' in page
+    for key, top in (("wait", 5), ("greeting", 5), ("solution", 10), ("feeling", 5)):
+        assert f'type="radio" name="q_{key}" value="na"' in page
+        assert f'type="radio" name="q_{key}" value="{top}"' in page
+    assert "checked" not in page.split('name="q_wait"', 1)[1].split('name="q_greeting"', 1)[0]  # nothing chosen for the judge

@@ -161,7 +161,7 @@ def test_drafts_and_voided_contacts_never_show(reader: Client, sognenett: Partic
         participant=sognenett,
         channel="phone",
         judge=judge,
-        answers={"wait": 1, "greeting": 1, "solution": 1},
+        answers={"wait": 1, "greeting": 1, "solution": 1, "feeling": None},
         comment="A draft nobody may read yet",
         status="draft",
     )
@@ -170,7 +170,7 @@ def test_drafts_and_voided_contacts_never_show(reader: Client, sognenett: Partic
         participant=sognenett,
         channel="phone",
         judge=judge,
-        answers={"wait": 1, "greeting": 1, "solution": 1},
+        answers={"wait": 1, "greeting": 1, "solution": 1, "feeling": None},
         comment="Voided: wrong company",
         voided=True,
         void_reason="wrong number",
@@ -193,7 +193,8 @@ def test_class_average_is_hidden_below_three_participants_of_the_class_with_a_sc
     )
     judge = Contact.objects.get(ref="P001").judge
     with django_capture_on_commit_callbacks(execute=True):  # the rescoring runs at commit
-        record(mini, participant=third, channel="phone", judge=judge, answers={"wait": 5, "greeting": 5, "solution": 5})  # 75.0
+        answers = {"wait": 5, "greeting": 5, "solution": 5, "feeling": None}
+        record(mini, participant=third, channel="phone", judge=judge, answers=answers)  # 75.0
     # One scored contact is enough to count; Breiband Nord has no e-mail contact, so e-mail stays hidden.
     html = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # (66.6667 + 96.6667 + 75.0000) / 3 = 79.4445 (half-up from 79.44446...)
@@ -240,7 +241,7 @@ def test_rank_only_once_a_final_publication_exists_and_read_from_it(
         happened_at=datetime.fromisoformat("2021-03-01T10:00:00+01:00"),
         answered=True,
         handled_by="agent",
-        answers={"wait": 5, "greeting": 5, "solution": 10},
+        answers={"wait": 5, "greeting": 5, "solution": 10, "feeling": None},
     )
     with django_capture_on_commit_callbacks(execute=True):
         contact_record(edition=mini, data=data, source=Source.COMMAND, reason="a late contact, recorded by the organisers")
@@ -408,7 +409,7 @@ def test_field_area_shares_follow_every_new_contact_of_another_participant(
             participant=sixt,
             channel="phone",
             judge=Contact.objects.get(ref="P001").judge,
-            answers={"wait": 0, "solution": 5},
+            answers={"wait": 0, "greeting": None, "solution": 5, "feeling": None},
         )
     assert waiting() == (Decimal("86.7"), Decimal("81.4"))  # 13/15 against 57/70
 

@@ -72,7 +72,7 @@ def grow(edition: Edition, n: int) -> None:
                 participant=participant,
                 channel="phone",
                 judge=UserFactory.create(username="judge1"),
-                answers={"wait": 5, "greeting": k, "solution": 10},
+                answers={"wait": 5, "greeting": k, "solution": 10, "feeling": None},
             )
         Membership.objects.create(user=UserFactory.create(username=f"reader{i}"), participant=participant)
 

@@ -1,0 +1,142 @@
+// The contact form (the admin's and the judges'): a live count of the questions with a choice, the questions
+// and the wait hidden (and cleared) while "answered" is unticked, and the form kept in the browser's storage until
+// it is saved, so that a closed tab loses nothing. No inline script: a Content-Security-Policy may forbid one.
+"use strict";
+
+function contactForm() {
+  const form = document.querySelector("form#contact_form, form[data-contact-form]");
+  if (!form) {
+    return;
+  }
+  const counter = document.getElementById("answer-counter");
+  const answered = form.querySelector("input[name=answered]");
+  const storageKey = "contact-draft:" + window.location.pathname + window.location.search;
+  const questionNames = Array.from(new Set(
+    Array.from(form.querySelectorAll("input[type=radio][name^=q_]")).map((input) => input.name),
+  ));
+
+  function rowOf(element) {
+    return element.closest(".form-row, fieldset, .question") || element;
+  }
+
+  function count() {
+    if (!counter) {
+      return;
+    }
+    const chosen = questionNames.filter((name) => form.querySelector(`input[name="${name}"]:checked`)).length;
+    counter.textContent = counter.dataset.template
+      .replace("%(answered)s", String(chosen))
+      .replace("%(total)s", String(questionNames.length));
+    counter.classList.toggle("complete", chosen === questionNames.length);
+  }
+
+  function showAnswered() {
+    if (!answered) {
+      return;
+    }
+    const on = answered.checked;
+    const hidden = new Set();
+    for (const name of questionNames) {
+      const first = form.querySelector(`input[name="${name}"]`);
+      hidden.add(first.closest("fieldset") || rowOf(first));
+      if (!on) {
+        form.querySelectorAll(`input[name="${name}"]`).forEach((input) => { input.checked = false; });
+      }
+    }
+    for (const name of ["wait", "handled_by"]) {
+      const field = form.querySelector(`[name="${name}"]`);
+      if (field) {
+        hidden.add(rowOf(field));
+        if (!on) {
+          field.value = "";
+        }
+      }
+    }
+    hidden.forEach((element) => { element.hidden = !on; });
+    if (counter) {
+      counter.hidden = !on;
+    }
+    count();
+  }
+
+  function save() {
+    const values = {};
+    for (const element of form.elements) {
+      if (!element.name || element.type === "hidden" || element.type === "submit" || element.type === "file") {
+        continue;
+      }
+      if (element.type === "radio") {
+        if (element.checked) {
+          values[element.name] = element.value;
+        }
+      } else if (element.type === "checkbox") {
+        values[element.name] = element.checked;
+      } else {
+        values[element.name] = element.value;
+      }
+    }
+    try {
+      window.localStorage.setItem(storageKey, JSON.stringify(values));
+    } catch (error) {
+      // Storage full or refused: the form still works, only without the safety copy.
+    }
+  }
+
+  function restore() {
+    // Only into a form the server sent blank (a new contact): a page that shows what was posted or stored wins.
+    const blank = form.dataset.blank === "true" || /\/add\/$/.test(window.location.pathname);
+    if (!blank || form.querySelector(".errorlist")) {
+      return;
+    }
+    let values = null;
+    try {
+      values = JSON.parse(window.localStorage.getItem(storageKey) || "null");
+    } catch (error) {
+      values = null;
+    }
+    if (!values) {
+      return;
+    }
+    for (const [name, value] of Object.entries(values)) {
+      const elements = form.querySelectorAll(`[name="${name}"]`);
+      elements.forEach((element) => {
+        if (element.type === "radio") {
+          element.checked = element.value === value;
+        } else if (element.type === "checkbox") {
+          element.checked = Boolean(value);
+        } else {
+          element.value = value;
+        }
+      });
+    }
+    const note = document.getElementById("draft-restored");
+    if (note) {
+      note.hidden = false;
+    }
+  }
+
+  restore();
+  showAnswered();
+  form.addEventListener("change", (event) => {
+    if (event.target === answered) {
+      showAnswered();
+    }
+    count();
+    save();
+  });
+  form.addEventListener("input", save);
+  form.addEventListener("submit", () => {
+    try {
+      window.localStorage.removeItem(storageKey); // the server has it now, or sends it back with its errors
+    } catch (error) {
+      // nothing to forget
+    }
+  });
+}
+
+// The admin loads a form's scripts in the page's head, before the form exists.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", contactForm);
+} else {
+  contactForm();
+}
