@@ -54,8 +54,18 @@ def test_judge_logs_a_phone_contact_and_the_organiser_sees_it(
     page.fill("#id_happened_at_1", "14:05")
     page.fill("#id_wait", "4:30")
     page.fill("#id_comment", "Polite, but had to check with a colleague")
-    for name, points in {"q_wait": "3", "q_greeting": "5", "q_solution": "8", "q_feeling": "4"}.items():
-        page.select_option(f"select[name={name}]", points)
+    assert page.locator("#answer-counter").inner_text() == "0 of 4 questions answered"
+    for name, points in {"q_wait": "3", "q_greeting": "5", "q_solution": "8"}.items():
+        page.check(f"input[name={name}][value='{points}']")
+    assert page.locator("#answer-counter").inner_text() == "3 of 4 questions answered"
+
+    # One question forgotten: refused, with the reason next to it (not counted as N/A).
+    with page.expect_navigation():
+        page.click("input[name=_submit]")
+    assert "choose the points, or N/A" in page.locator(".field-q_feeling").inner_text()
+    assert not Contact.objects.filter(comment="Polite, but had to check with a colleague").exists()
+    page.check("input[name=q_feeling][value='4']")
+    assert page.locator("#answer-counter").inner_text() == "4 of 4 questions answered"
     screenshot(page, "judge-contact-form-en")
     with page.expect_navigation():
         page.click("input[name=_submit]")
