@@ -42,16 +42,8 @@ from award.services import (
 @admin.register(Edition)
 class EditionAdmin(OrganiserOnlyMixin, ServiceAdmin):
     form = EditionForm
-    list_display = [
-        "year",
-        "name",
-        "starts_on",
-        "ends_on",
-        "min_contacts_per_channel",
-        "publish_rankings",
-        "data_version",
-        "tools",
-    ]
+    # Its pages (overview, publishing) next to its name, not off to the right.
+    list_display = ["year", "name", "tools", "starts_on", "ends_on"]
     fields = ["year", "name", "starts_on", "ends_on", "min_contacts_per_channel", "publish_rankings"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Edition | None = None) -> list[str]:

@@ -402,3 +402,18 @@ def test_the_form_offers_each_question_as_buttons_with_none_chosen_and_a_live_co
         assert f'type="radio" name="q_{key}" value="na"' in page
         assert f'type="radio" name="q_{key}" value="{top}"' in page
     assert "checked" not in page.split('name="q_wait"', 1)[1].split('name="q_greeting"', 1)[0]  # nothing chosen for the judge
+
+
+def test_the_list_shows_each_person_the_columns_that_tell_them_something(
+    judge1: Any, organiser: Any, mini: Edition, client_as: ClientAs
+) -> None:
+    judge_page = client_as("judge1").get("/admin/channels_app/contact/")
+    organiser_page = client_as("organiser").get("/admin/channels_app/contact/")
+
+    def columns(page: Any) -> list[str]:
+        return [str(header["text"]) for header in page.context["result_headers"] if "checkbox" not in header["text"]]
+
+    assert columns(judge_page) == ["reference", "happened at", "participant", "channel", "state", "score"]
+    assert columns(organiser_page) == ["reference", "happened at", "participant", "channel", "state", "score", "judge"]
+    assert "Your contacts in" in judge_page.content.decode()
+    assert "Your contacts in" not in organiser_page.content.decode()  # an organiser logs none: the box would say 0
