@@ -17,9 +17,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 import channels_app.admin_conflicts
 import channels_app.admin_questions  # noqa: F401  (registers the questionnaires' admin)
@@ -248,18 +249,38 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             reason=form.cleaned_data.get("reason", ""),
         )
         obj.pk, obj.ref, obj.score, obj.status = contact.pk, contact.ref, contact.score, contact.status
+        obj.unchosen, obj.channel, obj.happened_at = contact.unchosen, contact.channel, contact.happened_at
         obj._state.adding = False
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         pass  # the answers were written by contact_record
 
     def _saved_message(self, request: HttpRequest, obj: Contact) -> None:
-        score = score_text(obj.score)
-        if obj.status == ContactStatus.DRAFT:
-            text = _("Contact %(ref)s saved as a draft: it counts nowhere until you submit it. Its score would be %(score)s.")
+        """What was saved, named so that the judge sees it was the right one: company, channel, time, and the score."""
+        values = {
+            "ref": obj.ref,
+            "participant": obj.participant.name,
+            "channel": obj.get_channel_display(),
+            "time": date_format(timezone.localtime(obj.happened_at), "DATETIME_FORMAT"),
+            "score": score_text(obj.score),
+            "n": len(obj.unchosen),
+        }
+        if obj.status == ContactStatus.DRAFT and obj.unchosen:
+            text = ngettext(
+                "Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) saved as a draft, "
+                "%(n)s question still to answer: it counts nowhere until you submit it.",
+                "Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) saved as a draft, "
+                "%(n)s questions still to answer: it counts nowhere until you submit it.",
+                len(obj.unchosen),
+            )
+        elif obj.status == ContactStatus.DRAFT:
+            text = _(
+                "Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) saved as a draft: it counts nowhere "
+                "until you submit it. Its score would be %(score)s."
+            )
         else:
-            text = _("Contact %(ref)s submitted. Its score is %(score)s.")
-        messages.success(request, text % {"ref": obj.ref, "score": score})
+            text = _("Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) submitted. Its score is %(score)s.")
+        messages.success(request, text % values)
 
     def response_add(self, request: HttpRequest, obj: Contact, post_url_continue: str | None = None) -> HttpResponse:
         self._saved_message(request, obj)

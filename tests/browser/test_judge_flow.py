@@ -77,7 +77,8 @@ def test_judge_logs_a_phone_contact_and_the_organiser_sees_it(
         270,
         "submitted",
     )
-    assert f"Contact {contact.ref} submitted. Its score is 80.0." in page.locator(".messagelist").inner_text()
+    message = f"Contact {contact.ref} with Tussa (Phone, March 2, 2021, 2:05 p.m.) submitted. Its score is 80.0."
+    assert message in page.locator(".messagelist").inner_text()
     screenshot(page, "judge-contact-submitted-en")
     page_log.assert_clean()
 

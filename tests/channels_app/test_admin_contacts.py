@@ -76,7 +76,8 @@ def test_judge_logs_and_submits_a_phone_contact(
     assert (record_.source, record_.user) == ("admin", judge1)
     assert record_.changes["phone.solution"] == [None, 8]
     page = client.get(response["Location"])
-    assert f"Contact {contact.ref} submitted. Its score is 85.0." in [str(m) for m in page.context["messages"]]
+    message = f"Contact {contact.ref} with Sognenett (Phone, March 2, 2021, 2:05 p.m.) submitted. Its score is 85.0."
+    assert message in [str(m) for m in page.context["messages"]]
     phone = ChannelStanding.objects.get(participant__name="Sognenett", channel="phone")
     assert (phone.contacts, str(phone.total)) == (5, "70.3333")  # (80 + 86.6667 + 0 + 100 + 85) / 5 = 70.33334
 
@@ -379,8 +380,12 @@ def test_a_draft_keeps_which_questions_are_open_and_which_are_not_applicable(
 ) -> None:
     client = client_as("judge1")
     form = phone_form(mini, q_greeting="na", q_solution=None, _submit=None, _draft="1")
-    client.post(add_url(mini), form)
+    response = client.post(add_url(mini), form, follow=True)
     draft = Contact.objects.get(comment="Knew the answer at once")
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Contact {draft.ref} with Sognenett (Phone, March 2, 2021, 2:05 p.m.) saved as a draft, "
+        "1 question still to answer: it counts nowhere until you submit it."
+    ]
 
     assert (draft.status, draft.unchosen, str(draft.score)) == ("draft", ["solution"], "0.0000")  # no score while open
     initial = {

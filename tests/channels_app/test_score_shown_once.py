@@ -25,9 +25,9 @@ def edition(db: None, roles: None) -> Edition:
 @pytest.mark.parametrize(
     ("language", "shown", "submitted", "label"),
     [
-        ("en", "81.4", "Contact {ref} submitted. Its score is 81.4.", "Score"),
-        ("nb", "81,4", "Kontakt {ref} er sendt inn. Poengsummen er 81,4.", "Score"),
-        ("sv", "81,4", "Kontakt {ref} har skickats in. Poängen är 81,4.", "Poäng"),
+        ("en", "81.4", "Contact {ref} with Nordlys (Phone, Feb. 3, 2031, 10:15 a.m.) submitted. Its score is 81.4.", "Score"),
+        ("nb", "81,4", "Kontakt {ref} med Nordlys (Telefon, 3. februar 2031 10:15) er sendt inn. Poengsummen er 81,4.", "Score"),
+        ("sv", "81,4", "Kontakt {ref} med Nordlys (Telefon, 3 februari 2031 10:15) har skickats in. Poängen är 81,4.", "Poäng"),
     ],
 )
 def test_81_3559_reads_81_4_everywhere(
