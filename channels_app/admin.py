@@ -6,6 +6,7 @@ Every write goes through channels_app.services, the same as the import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -39,10 +40,16 @@ from channels_app.services import (
     ContactInvalid,
     closed_message,
     contact_record,
+    contact_restore,
     contact_void,
     contacts_locked_for,
 )
 from scoring.rules import score_text
+
+
+def voided_message() -> str:
+    return _("This contact is voided: it counts nowhere and cannot be changed. An organiser can restore it, with a reason.")
+
 
 MAX_PAGE = 10_000  # of the participants' autocomplete: far beyond any edition, far below an overflow
 
@@ -58,7 +65,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     search_fields = ["ref", "participant__name", "comment"]
     show_full_result_count = False  # no second COUNT(*) over 100,000 contacts
     list_per_page = 50
-    actions = ["void_contacts"]
+    actions = ["void_contacts", "restore_contacts"]
     history_score_fields = ("score",)
 
     def get_list_display(self, request: HttpRequest) -> Any:
@@ -105,6 +112,8 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
         if not (self._own_or_organiser(request, obj) and super().has_change_permission(request, obj)):
             return False
+        if obj is not None and obj.voided:
+            return False  # read only while voided: an organiser restores it first, with a reason
         return obj is None or not contacts_locked_for(edition=obj.edition, user=request_user(request))
 
     def has_delete_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
@@ -186,8 +195,8 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         contact = self.get_object(request, object_id)
         locked = contact is not None and contacts_locked_for(edition=contact.edition, user=request_user(request))
-        if contact is not None and locked and self.has_view_permission(request, contact):
-            return self._closed_view(request, contact)
+        if contact is not None and (locked or contact.voided) and self.has_view_permission(request, contact):
+            return self._closed_view(request, contact, message=closed_message(contact.edition) if locked else voided_message())
         context = dict(extra_context or {})
         if contact is not None:
             context |= {"edition": contact.edition, "channel_label": contact.get_channel_display(), "contact": contact}
@@ -211,12 +220,13 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
                 messages.error(request, reason)
         return HttpResponseRedirect(request.get_full_path())
 
-    def _closed_view(self, request: HttpRequest, contact: Contact) -> HttpResponse:
-        """A judge's own contact after the final publication: read only, and why (a POST changes nothing)."""
+    def _closed_view(self, request: HttpRequest, contact: Contact, *, message: str) -> HttpResponse:
+        """A contact that cannot be changed (a judge's after the final publication, or a voided one): read only, and why
+        (a POST changes nothing)."""
         if request.method == "POST":
-            messages.error(request, closed_message(contact.edition))
+            messages.error(request, message)
             return HttpResponseRedirect(request.path)
-        messages.warning(request, closed_message(contact.edition))
+        messages.warning(request, message)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -369,18 +379,59 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Void the selected contacts, with a reason"))
     def void_contacts(self, request: HttpRequest, contacts: QuerySet[Contact]) -> HttpResponse | None:
+        return self._with_reason(
+            request,
+            contacts.filter(voided=False),
+            step=contact_void,
+            action="void_contacts",
+            title=_("Void contacts"),
+            intro=_("Voided contacts stay, with their reason, and count nowhere."),
+            button=_("Void them"),
+            done=lambda n: ngettext("%(n)s contact voided.", "%(n)s contacts voided.", n) % {"n": n},
+        )
+
+    @admin.action(description=gettext_lazy("Restore the selected voided contacts, with a reason"))
+    def restore_contacts(self, request: HttpRequest, contacts: QuerySet[Contact]) -> HttpResponse | None:
+        if not is_organiser(request):
+            raise PermissionDenied
+        return self._with_reason(
+            request,
+            contacts.filter(voided=True),
+            step=contact_restore,
+            action="restore_contacts",
+            title=_("Restore voided contacts"),
+            intro=_("A restored contact counts again if it was submitted; the reason is kept in its history."),
+            button=_("Restore them"),
+            label=_("Reason for restoring"),
+            done=lambda n: ngettext("%(n)s contact restored.", "%(n)s contacts restored.", n) % {"n": n},
+        )
+
+    def _with_reason(
+        self,
+        request: HttpRequest,
+        contacts: QuerySet[Contact],
+        *,
+        step: Callable[..., Contact],
+        action: str,
+        title: str,
+        intro: str,
+        button: str,
+        done: Callable[[int], str],
+        label: str = "",
+    ) -> HttpResponse | None:
+        """An action that asks for a reason first, then runs the service on each contact and says what it did."""
         form = VoidForm(request.POST if "apply" in request.POST else None)
+        if label:
+            form.fields["reason"].label = label
         if form.is_valid():
-            voided, refused = 0, []
+            count, refused = 0, []
             for contact in contacts.select_related("edition"):
                 try:
-                    contact_void(
-                        contact=contact, reason=form.cleaned_data["reason"], user=request_user(request), source=Source.ADMIN
-                    )
-                    voided += 1
+                    step(contact=contact, reason=form.cleaned_data["reason"], user=request_user(request), source=Source.ADMIN)
+                    count += 1
                 except ContactInvalid as invalid:
                     refused.append(f"{contact.ref}: {' '.join(str(r) for rs in invalid.errors.values() for r in rs)}")
-            messages.success(request, _("%(n)s contacts voided.") % {"n": voided})
+            messages.success(request, done(count))
             for line in refused:
                 messages.error(request, line)
             return None
@@ -389,7 +440,10 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             "opts": self.model._meta,
             "contacts": contacts.select_related("participant"),
             "form": form,
-            "title": _("Void contacts"),
+            "title": title,
+            "intro": intro,
+            "button": button,
+            "action": action,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/channels_app/contact/void.html", context)

@@ -297,6 +297,31 @@ def contact_void(*, contact: Contact, reason: str, user: User | None = None, sou
     return contact
 
 
+def contact_restore(*, contact: Contact, reason: str, user: User | None = None, source: Source) -> Contact:
+    """Undo a voiding, with a reason kept in the contact's history: it counts again if it was submitted."""
+    if not reason.strip():
+        raise ContactInvalid({"reason": [_("give a reason for restoring the contact")]})
+    contact_check_unlocked(edition=contact.edition, user=user, reason=reason)
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if not contact.voided:
+            return contact
+        old_reason = contact.void_reason
+        contact.voided, contact.void_reason = False, ""
+        contact.save(update_fields=["voided", "void_reason", "updated_at"])
+        history_record(
+            subject=contact,
+            action=Action.UPDATE,
+            changes={"voided": [True, False], "void_reason": [old_reason, ""]},
+            user=user,
+            source=source,
+            note=reason.strip(),
+        )
+        if contact.counted:
+            edition_data_changed(edition_id=contact.edition_id)
+    return contact
+
+
 def contacts_locked_for(*, edition: Edition, user: User | None) -> bool:
     """docs/architecture.md: after the final publication contacts are locked for everyone but organisers (who give a reason).
 

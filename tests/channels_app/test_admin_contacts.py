@@ -205,7 +205,7 @@ def test_judges_see_only_their_own_contacts_and_progress(judge1: Any, mini: Edit
 
 def test_after_the_final_publication_contacts_are_locked(judge1: Any, organiser: Any, mini: Edition, client_as: ClientAs) -> None:
     publication_create(edition=mini, kind="final")
-    mine = Contact.objects.filter(judge=judge1, channel="phone").first()
+    mine = Contact.objects.filter(judge=judge1, channel="phone", voided=False).first()  # a voided one is read only anyway
     assert mine is not None
     url = f"/admin/channels_app/contact/{mine.pk}/change/"
 
@@ -422,3 +422,45 @@ def test_the_list_shows_each_person_the_columns_that_tell_them_something(
     assert columns(organiser_page) == ["reference", "happened at", "participant", "channel", "state", "score", "judge"]
     assert "Your contacts in" in judge_page.content.decode()
     assert "Your contacts in" not in organiser_page.content.decode()  # an organiser logs none: the box would say 0
+
+
+def test_a_voided_contact_is_read_only_until_an_organiser_restores_it_with_a_reason(
+    judge1: Any, organiser: Any, mini: Edition, django_capture_on_commit_callbacks: Any, client_as: ClientAs
+) -> None:
+    contact = Contact.objects.filter(judge=judge1, channel="phone", voided=False, status="submitted").first()
+    assert contact is not None
+    before = ChannelStanding.objects.get(participant=contact.participant, channel="phone").contacts
+    organiser_client = client_as("organiser")
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            "/admin/channels_app/contact/",
+            {"action": "void_contacts", "_selected_action": [contact.pk], "apply": "1", "reason": "Wrong number"},
+        )
+    page = client_as("judge1").get(f"/admin/channels_app/contact/{contact.pk}/change/").content.decode()
+    assert 'name="_submit"' not in page  # nothing to submit while it is voided
+    assert ChannelStanding.objects.get(participant=contact.participant, channel="phone").contacts == before - 1
+
+    without_reason = organiser_client.post(
+        "/admin/channels_app/contact/", {"action": "restore_contacts", "_selected_action": [contact.pk], "apply": "1"}
+    )
+    assert without_reason.status_code == 200 and Contact.objects.get(pk=contact.pk).voided
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            "/admin/channels_app/contact/",
+            {"action": "restore_contacts", "_selected_action": [contact.pk], "apply": "1", "reason": "It was the right number"},
+            follow=True,
+        )
+
+    assert "1 contact restored." in [str(m) for m in response.context["messages"]]
+    restored = Contact.objects.get(pk=contact.pk)
+    assert (restored.voided, restored.void_reason) == (False, "")
+    record = ChangeRecord.objects.filter(object_id=contact.pk, content_type__model="contact").order_by("-pk").first()
+    assert record is not None
+    assert (record.changes, record.note, record.user) == (
+        {"voided": [True, False], "void_reason": ["Wrong number", ""]},
+        "It was the right number",
+        organiser,
+    )
+    assert ChannelStanding.objects.get(participant=contact.participant, channel="phone").contacts == before
+    judge_actions = client_as("judge1").get("/admin/channels_app/contact/").context["action_form"]
+    assert judge_actions is None or "restore_contacts" not in str(judge_actions)
