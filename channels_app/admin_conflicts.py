@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.admin import HistoryMixin
 from audit.models import Source
 from award.admin_base import is_organiser, request_user
 from award.models import Participant
 from award.roles import JUDGES
-from channels_app.models import JudgeConflict
+from channels_app.models import Contact, JudgeConflict
+from channels_app.selectors import conflicted_contacts
 from channels_app.services import (
     conflict_declare,
     conflict_withdraw,
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
 class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
     """Declared conflicts of interest: a judge declares their own; organisers see and manage all."""
 
-    list_display = ["judge", "participant", "reason", "declared_at"]
+    list_display = ["judge", "participant", "reason", "declared_at", "counted_contacts"]
     list_select_related = ["judge", "participant", "participant__edition"]
     list_filter = ["participant__edition"]
     search_fields = ["participant__name", "judge__username"]
@@ -36,7 +42,33 @@ class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JudgeConflict]:
         conflicts = super().get_queryset(request)
+        # The counted contacts the judge made with the participant before declaring it: each one is to review.
+        counted = (
+            Contact.objects.counted()
+            .filter(judge_id=OuterRef("judge_id"), participant_id=OuterRef("participant_id"))
+            .values("participant_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        conflicts = conflicts.annotate(counted=Coalesce(Subquery(counted), 0))
         return conflicts if is_organiser(request) else conflicts.filter(judge=request_user(request))
+
+    @admin.display(description=gettext_lazy("counted contacts with it"), ordering="counted")
+    def counted_contacts(self, conflict: JudgeConflict) -> str:
+        """0, or a link to the contacts to review (void them, or keep them with a reason)."""
+        count = getattr(conflict, "counted", 0)
+        if not count:
+            return "0"
+        url = (
+            reverse("admin:channels_app_contact_changelist")
+            + "?"
+            + urlencode({"judge": conflict.judge_id, "participant": conflict.participant_id})
+        )
+        return format_html('<a href="{}"><strong>{}</strong></a>', url, count)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        columns = list(super().get_list_display(request))
+        return columns if is_organiser(request) else [column for column in columns if column not in ("judge", "counted_contacts")]
 
     def get_fields(self, request: HttpRequest, obj: JudgeConflict | None = None) -> _FieldGroups:
         return ["judge", "participant", "reason"] if is_organiser(request) else ["participant", "reason"]
@@ -63,6 +95,24 @@ class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
             judge=judge, participant=obj.participant, reason=obj.reason, user=request_user(request), source=Source.ADMIN
         )
         obj.pk, obj.judge = conflict.pk, judge
+        earlier = list(conflicted_contacts(judge_id=judge.pk, participant_id=obj.participant_id).values_list("ref", flat=True))
+        if earlier:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(judge)s already has %(n)s counted contact with %(participant)s: %(refs)s. "
+                    "The organisers review it (void it, or keep it with a reason).",
+                    "%(judge)s already has %(n)s counted contacts with %(participant)s: %(refs)s. "
+                    "The organisers review them (void them, or keep them with a reason).",
+                    len(earlier),
+                )
+                % {
+                    "judge": judge.get_username(),
+                    "n": len(earlier),
+                    "participant": obj.participant.name,
+                    "refs": ", ".join(earlier),
+                },
+            )
 
     def delete_model(self, request: HttpRequest, obj: JudgeConflict) -> None:
         conflict_withdraw(conflict=obj, user=request_user(request), source=Source.ADMIN)

@@ -49,3 +49,8 @@ def contact_answer_lines(*, contact: Contact) -> list[AnswerLine]:
     points = dict(contact.answers.values_list("question_id", "points"))
     questions = Question.objects.filter(edition_id=contact.edition_id, channel=contact.channel).order_by("position", "pk")
     return [AnswerLine(question, points.get(question.pk)) for question in questions]
+
+
+def conflicted_contacts(*, judge_id: int, participant_id: int) -> QuerySet[Contact]:
+    """The counted contacts a judge made with a participant they declared a conflict with (made before it: to review)."""
+    return Contact.objects.counted().filter(judge_id=judge_id, participant_id=participant_id).order_by("happened_at", "pk")
