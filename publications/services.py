@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award.models import Edition
+from channels_app.models import Contact, ContactStatus
 from publications.inputs import edition_inputs, reference_results, results_from_inputs
 from publications.models import Publication, PublicationKind
 from publications.payload import canonical_json, digest_of, final_payload, interim_payload
 from publications.selectors import publication_latest
+from scoring.models import ScoringState
 from scoring.selectors import edition_results
 from scoring.services import edition_rescore
 
@@ -93,6 +95,8 @@ class PublicationPreview:
     fingerprint: str
     data_version: int
     latest: Publication | None  # the latest publication of the kind, which a correction would supersede
+    drafts: int = 0  # contacts saved as drafts, not in these results until their judges submit them
+    caught_up: int = 0  # how many data versions the standings were behind, brought up to date for this preview
 
 
 def publication_preview(*, edition: Edition, kind: str) -> PublicationPreview:
@@ -101,8 +105,10 @@ def publication_preview(*, edition: Edition, kind: str) -> PublicationPreview:
         raise PublicationError(_("Unknown kind of publication: %(kind)s") % {"kind": kind})
     moment = timezone.now().replace(microsecond=0)
     with transaction.atomic():
+        before = ScoringState.objects.filter(edition_id=edition.pk).values_list("scored_version", flat=True).first() or 0
         state = edition_rescore(edition_id=edition.pk)
         results = edition_results(edition=edition)
+        drafts = Contact.objects.filter(edition_id=edition.pk, status=ContactStatus.DRAFT, voided=False).count()
     payload = _payload_builder(kind)(results, published_at=moment)
     return PublicationPreview(
         edition=edition,
@@ -112,6 +118,8 @@ def publication_preview(*, edition: Edition, kind: str) -> PublicationPreview:
         fingerprint=publication_fingerprint(payload),
         data_version=state.scored_version,
         latest=publication_latest(year=edition.year, kind=kind),
+        drafts=drafts,
+        caught_up=max(state.scored_version - before, 0),
     )
 
 

@@ -167,3 +167,27 @@ def test_publications_stay_read_only(mini: Edition, organiser: Any, client_as: C
     assert client.get(f"/admin/publications/publication/{publication.pk}/delete/").status_code == 403
     assert client.get("/admin/publications/publication/add/").status_code == 403
     assert Publication.objects.get().digest == publication.digest
+
+
+def test_the_final_preview_warns_of_drafts_not_in_the_results_and_of_standings_it_brought_up_to_date(
+    mini: Edition, organiser: Any, client_as: ClientAs
+) -> None:
+    from award.services import edition_data_changed
+
+    client = client_as("organiser")
+    url = f"/admin/publications/publication/publish/{mini.pk}/final/"
+    quiet = client.get(url).content.decode()
+    assert 'id="drafts-waiting"' not in quiet and 'id="standings-caught-up"' not in quiet
+
+    Contact.objects.filter(ref="P001").update(status="draft")  # as a judge's unsubmitted contact would be
+    edition_data_changed(edition_id=mini.pk)  # and its change not rescored yet (the task waits in the broker, say)
+    page = client.get(url)
+
+    text = page.content.decode()
+    assert page.context["preview"].drafts == 1
+    assert (
+        "1 contact is saved as a draft and not submitted: it is not in these results. "
+        "Ask its judge to submit it, or publish without it."
+    ) in text
+    assert f"?status__exact=draft&amp;edition__id__exact={mini.pk}" in text
+    assert 'id="standings-caught-up"' in text
