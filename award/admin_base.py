@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -122,6 +123,11 @@ class ServiceAdmin(RefusalAsMessageMixin, HistoryMixin, admin.ModelAdmin):
         obj._state.adding = False
 
 
+# What an app above this one has to say on every page about an edition (publications: the final results are out of
+# date). Each returns its notices as HTML, safe; registered in its AppConfig.ready, so that no import goes upwards.
+EDITION_NOTICES: list[Callable[[Edition], list[str]]] = []
+
+
 def edition_page_context(request: HttpRequest, *, edition: Edition, title: str) -> dict[str, Any]:
     """The context of an organiser's page about one edition (overview, publishing), under the edition's breadcrumbs."""
     return {
@@ -131,4 +137,5 @@ def edition_page_context(request: HttpRequest, *, edition: Edition, title: str) 
         "opts": Edition._meta,
         "edition": edition,
         "original": edition,
+        "edition_notices": [notice for notices_of in EDITION_NOTICES for notice in notices_of(edition)],
     }

@@ -191,3 +191,21 @@ def test_the_final_preview_warns_of_drafts_not_in_the_results_and_of_standings_i
     ) in text
     assert f"?status__exact=draft&amp;edition__id__exact={mini.pk}" in text
     assert 'id="standings-caught-up"' in text
+
+
+def test_the_overview_says_when_changes_made_the_final_publication_out_of_date(
+    mini: Edition, organiser: Any, client_as: ClientAs, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_as("organiser")
+    overview = f"/admin/scoring/scoringstate/edition/{mini.pk}/overview/"
+    publication_create(edition=mini, kind="final")
+    assert "edition-notices" not in client.get(overview).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_void(contact=Contact.objects.get(ref="P001"), reason="A wrong number, found late", source=Source.ADMIN)
+    page = client.get(overview).content.decode()
+
+    assert "The contacts changed after the final results were published on " in page
+    assert f'<a href="/admin/publications/publication/publish/{mini.pk}/final/">Publish a correction</a>' in page
+    publish_page = client.get(f"/admin/publications/publication/publish/{mini.pk}/final/").content.decode()
+    assert "Publish a correction</a>" in publish_page
