@@ -68,6 +68,11 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
     actions = ["void_contacts", "restore_contacts"]
     history_score_fields = ("score",)
 
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # A judge's newest entry first, whatever day it happened on (one logged late is not on page 2); an organiser's
+        # list by when the contacts happened, on its index.
+        return ["-created_at", "-pk"] if not is_organiser(request) else ["-happened_at", "-pk"]
+
     def get_list_display(self, request: HttpRequest) -> Any:
         # A judge sees only their own contacts: a judge column would always name them.
         columns = list(super().get_list_display(request))

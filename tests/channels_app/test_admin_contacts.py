@@ -464,3 +464,14 @@ def test_a_voided_contact_is_read_only_until_an_organiser_restores_it_with_a_rea
     assert ChannelStanding.objects.get(participant=contact.participant, channel="phone").contacts == before
     judge_actions = client_as("judge1").get("/admin/channels_app/contact/").context["action_form"]
     assert judge_actions is None or "restore_contacts" not in str(judge_actions)
+
+
+def test_a_judges_newest_entry_comes_first_even_when_it_happened_weeks_ago(
+    judge1: Any, mini: Edition, client_as: ClientAs
+) -> None:
+    client = client_as("judge1")
+    client.post(add_url(mini), phone_form(mini, happened_at_0="2021-01-16", comment="Logged late"))
+
+    first = client.get("/admin/channels_app/contact/").context["cl"].result_list[0]
+
+    assert first.comment == "Logged late"
