@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from award.fields import ScoreField
 from award.models import Channel, Edition, Participant
-from channels_app.rules import MAX_AREA, MAX_KEY, MAX_REF, MAX_TEXT
+from channels_app.rules import IMPORT_VOID_REASON, MAX_AREA, MAX_KEY, MAX_REF, MAX_TEXT
 from scoring.rules import BOT_CHANNELS
 
 
@@ -125,6 +126,11 @@ class Contact(models.Model):
     @property
     def counted(self) -> bool:
         return self.status == ContactStatus.SUBMITTED and not self.voided
+
+    @property
+    def void_reason_text(self) -> str:
+        """The reason for voiding as the reader reads it: the import's own reason translated, a person's as written."""
+        return gettext(IMPORT_VOID_REASON) if self.void_reason == IMPORT_VOID_REASON else self.void_reason
 
 
 class Answer(models.Model):

@@ -7,6 +7,7 @@ bundle's format (and the demo generator) can import them without Django set up.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from award.rules import control_character_error
 
@@ -57,3 +58,8 @@ def wait_text(seconds: int | None) -> str:
     if minutes:
         return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
     return _("%(seconds)s s") % {"seconds": seconds}
+
+
+# The reason kept for a contact an imported file voids (the file has no reason column): stored as written here, the
+# same in every database, and shown translated (Contact.void_reason_text).
+IMPORT_VOID_REASON = gettext_noop("voided in the imported file")

@@ -36,7 +36,6 @@ from channels_app.bundle.files import CsvFile, Row, header_problems, separator_p
 from channels_app.bundle.format import (
     CONTACT_COLUMNS,
     CONTACTS_FILE,
-    IMPORT_VOID_REASON,
     MAX_PROBLEMS,
     SAMPLE,
     BundleError,
@@ -47,7 +46,7 @@ from channels_app.bundle.format import (
 )
 from channels_app.bundle.writes import insert_rows, prepared, reserve_ids, update_rows
 from channels_app.models import Answer, Contact, ContactStatus, Question
-from channels_app.rules import MAX_REF
+from channels_app.rules import IMPORT_VOID_REASON, MAX_REF
 from channels_app.selectors import edition_conflicts, edition_questionnaire
 from channels_app.services import (
     TRACKED_FIELDS,

@@ -29,7 +29,6 @@ CONTACT_COLUMNS = (
     "voided",
     "comment",
 )
-IMPORT_VOID_REASON = "voided in the imported file"
 
 
 def contact_cells(values: Mapping[str, object]) -> list[object]:

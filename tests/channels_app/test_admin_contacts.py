@@ -475,3 +475,16 @@ def test_a_judges_newest_entry_comes_first_even_when_it_happened_weeks_ago(
     first = client.get("/admin/channels_app/contact/").context["cl"].result_list[0]
 
     assert first.comment == "Logged late"
+
+
+def test_the_imports_own_void_reason_reads_in_the_readers_language(organiser: Any, mini: Edition, client_as: ClientAs) -> None:
+    from channels_app.rules import IMPORT_VOID_REASON
+
+    contact = Contact.objects.filter(voided=False).first()
+    assert contact is not None
+    Contact.objects.filter(pk=contact.pk).update(voided=True, void_reason=IMPORT_VOID_REASON)
+
+    page = client_as("organiser", HTTP_ACCEPT_LANGUAGE="nb").get(f"/admin/channels_app/contact/{contact.pk}/change/")
+
+    assert "annullert i den importerte filen" in page.content.decode()
+    assert Contact.objects.get(pk=contact.pk).void_reason == "voided in the imported file"  # stored the same everywhere
