@@ -7,13 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from award.fields import ScoreField
 from award.models import Channel, Edition, Participant
+from channels_app.plan_rules import DEFAULT_CONTACTS, DEFAULT_KEY, DEFAULT_MAX_JUDGE_SHARE, DEFAULT_WINDOW
 from channels_app.rules import IMPORT_VOID_REASON, MAX_AREA, MAX_KEY, MAX_REF, MAX_TEXT
 from scoring.rules import BOT_CHANNELS
 
@@ -268,3 +269,77 @@ class ImportJob(models.Model):
         """Whether the check found contacts to create or change (only then is there something to confirm)."""
         counts: dict[str, Any] = self.counts or {}
         return bool(counts.get("new") or counts.get("changed"))
+
+
+def default_plan_key() -> dict[str, int]:
+    return dict(DEFAULT_KEY)
+
+
+class PlanSettings(models.Model):
+    """How an edition's contacts are planned: contacts per participant, the distribution key, the testing window."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="plan_settings", verbose_name=_("edition"))
+    contacts_per_participant = models.PositiveSmallIntegerField(_("contacts per participant"), default=DEFAULT_CONTACTS)
+    key = models.JSONField(
+        _("distribution key"),
+        default=default_plan_key,
+        help_text=_("A share per channel; a channel a participant does not offer gives its share to the others."),
+    )
+    window_opens = models.TimeField(_("testing window opens"), default=DEFAULT_WINDOW[0])
+    window_closes = models.TimeField(_("testing window closes"), default=DEFAULT_WINDOW[1])
+    max_judge_share = models.PositiveSmallIntegerField(
+        _("most of one participant's contacts for one judge (%)"), default=DEFAULT_MAX_JUDGE_SHARE
+    )
+
+    class Meta:
+        verbose_name = _("plan settings")
+        verbose_name_plural = _("plan settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_judge_share__gte=1, max_judge_share__lte=100), name="plan_share_percent"),
+            models.CheckConstraint(condition=Q(window_closes__gt=F("window_opens")), name="plan_window_opens_first"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.edition)
+
+
+class PlannedContact(models.Model):
+    """One contact of the plan: who tests whom, in which channel and when; done once a contact is linked to it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="planned_contacts", verbose_name=_("edition"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="planned_contacts", verbose_name=_("participant")
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planned_contacts",
+        verbose_name=_("judge"),
+    )
+    planned_at = models.DateTimeField(_("planned at"))
+    attempt = models.PositiveSmallIntegerField(
+        _("try"), default=1, help_text=_("2: the second try of an unanswered call or chat.")
+    )
+    contact = models.OneToOneField(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_entry", verbose_name=_("contact")
+    )
+
+    class Meta:
+        ordering = ["planned_at", "pk"]
+        verbose_name = _("planned contact")
+        verbose_name_plural = _("planned contacts")
+        constraints = [
+            models.CheckConstraint(condition=Q(attempt__in=[1, 2]), name="planned_contact_try_1_or_2"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="planned_contact_channel_known"),
+        ]
+        indexes = [models.Index(fields=["edition", "judge", "planned_at"]), models.Index(fields=["edition", "participant"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.channel} · {self.planned_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def done(self) -> bool:
+        return self.contact_id is not None

@@ -21,6 +21,7 @@ DEFAULT_CONTACTS = 25
 # Shares, not counts: phone 10 of 25, e-mail 8, chat or Messenger 7 (the edition may set its own).
 DEFAULT_KEY = {"phone": 10, "email": 8, "chat": 7, "messenger": 7}
 DEFAULT_WINDOW = (time(9, 0), time(15, 0))  # weekdays, 09:00 to 15:00
+DEFAULT_MAX_JUDGE_SHARE = 40  # percent of one participant's contacts that one judge may make
 
 
 def tested_channels(offered: Sequence[str]) -> list[str]:

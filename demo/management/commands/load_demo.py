@@ -12,6 +12,7 @@ from django.db import transaction
 from award.models import Edition, Membership, Participant
 from award.roles import ORGANISERS, roles_ensure
 from channels_app.bundle.importer import import_edition
+from channels_app.planning import plan_edition
 from channels_app.services import judge_ensure
 from demo.generate import generate_bundle
 from publications.models import PublicationKind
@@ -55,6 +56,8 @@ class Command(BaseCommand):
                 user.save()
 
         edition = edition_participant.edition
+        plan = plan_edition(edition=edition)  # the season's plan, made by the same service as `manage.py plan`
+        self.stdout.write(f"Contact plan: {plan.planned} contacts planned, {plan.done} done, {plan.second_tries} second tries.")
         interim = publication_latest(year=edition.year, kind=PublicationKind.INTERIM)
         if interim is None or interim.data_version != Edition.objects.get(pk=edition.pk).data_version:
             interim = publication_create(edition=edition, kind=PublicationKind.INTERIM)
