@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from award.models import Edition, Participant
-from channels_app.models import Contact, JudgeConflict, Question
+from award.roles import JUDGES
+from channels_app.models import Contact, JudgeConflict, PlannedContact, Question
 
 
 def edition_questionnaire(*, edition: Edition) -> dict[str, list[Question]]:
@@ -54,3 +58,45 @@ def contact_answer_lines(*, contact: Contact) -> list[AnswerLine]:
 def conflicted_contacts(*, judge_id: int, participant_id: int) -> QuerySet[Contact]:
     """The counted contacts a judge made with a participant they declared a conflict with (made before it: to review)."""
     return Contact.objects.counted().filter(judge_id=judge_id, participant_id=participant_id).order_by("happened_at", "pk")
+
+
+@dataclass(frozen=True)
+class JudgeWork:
+    """A judge's part of an edition's plan, as "My work" shows it."""
+
+    edition: Edition
+    week_start: date
+    due: list[PlannedContact]  # first tries planned this week, not done
+    overdue: list[PlannedContact]  # planned before this week, not done
+    second_tries: list[PlannedContact]  # not done
+    done: list[PlannedContact]  # the latest done, newest first
+    done_count: int
+    planned_count: int
+
+
+RECENT_DONE = 20
+
+
+def judge_work(*, judge: User, edition: Edition, today: date) -> JudgeWork:
+    """The judge's planned contacts of the edition: a fixed number of queries whatever the plan's size."""
+    week_start = today - timedelta(days=today.weekday())
+    next_week = week_start + timedelta(days=7)
+    mine = PlannedContact.objects.filter(edition=edition, judge=judge).select_related("participant")
+    pending = list(mine.filter(contact__isnull=True).order_by("planned_at", "pk"))
+    local = [(entry, timezone.localtime(entry.planned_at).date()) for entry in pending]
+    counts = mine.aggregate(planned=Count("pk", filter=Q(attempt=1)), done=Count("pk", filter=Q(contact__isnull=False)))
+    return JudgeWork(
+        edition=edition,
+        week_start=week_start,
+        due=[entry for entry, day in local if entry.attempt == 1 and week_start <= day < next_week],
+        overdue=[entry for entry, day in local if entry.attempt == 1 and day < week_start],
+        second_tries=[entry for entry, day in local if entry.attempt == 2 and day < next_week],
+        done=list(mine.filter(contact__isnull=False).select_related("contact").order_by("-planned_at", "-pk")[:RECENT_DONE]),
+        done_count=counts["done"],
+        planned_count=counts["planned"],
+    )
+
+
+def is_judge(user: Any) -> bool:
+    """Whether the account is in the Judges group (the judges' own pages are theirs)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.groups.filter(name=JUDGES).exists())

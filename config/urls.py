@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("award.accounts.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("work/", include("channels_app.urls")),
     path("", include("website.urls")),
 ]
 if settings.DEBUG:

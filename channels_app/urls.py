@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from channels_app import views
+
+app_name = "judging"
+urlpatterns = [path("", views.my_work, name="my_work")]

@@ -1,0 +1,81 @@
+"""A judge's "My work": their part of the plan, due this week, overdue, second tries and done; judges only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from award.models import Edition
+from award.roles import JUDGES
+from channels_app.models import PlannedContact
+from channels_app.planning import plan_edition
+from channels_app.selectors import judge_work
+from tests.conftest import ClientAs
+from tests.factories import ParticipantFactory, UserFactory
+
+
+@pytest.fixture
+def planned(mini: Edition, judge1: Any, roles: None) -> Edition:
+    group = Group.objects.get(name=JUDGES)
+    for name in ("judge3", "judge4", "judge5"):
+        UserFactory.create(username=name, is_staff=True).groups.add(group)
+    plan_edition(edition=mini)
+    return mini
+
+
+def test_the_lists_split_the_judges_pending_contacts_by_the_week(planned: Edition, judge1: Any) -> None:
+    today = date(2021, 3, 3)  # a Wednesday; its week starts on Monday 1 March
+    work = judge_work(judge=judge1, edition=planned, today=today)
+
+    pending = PlannedContact.objects.filter(edition=planned, judge=judge1, contact__isnull=True)
+    local = {entry.pk: timezone.localtime(entry.planned_at).date() for entry in pending}
+    assert [e.pk for e in work.due] == [
+        e.pk
+        for e in pending.order_by("planned_at", "pk")
+        if e.attempt == 1 and date(2021, 3, 1) <= local[e.pk] < date(2021, 3, 8)
+    ]
+    assert all(local[e.pk] < date(2021, 3, 1) and e.attempt == 1 for e in work.overdue)
+    assert all(e.attempt == 2 for e in work.second_tries)
+    assert work.due and work.overdue  # the sample's plan has both on that day
+    assert work.done_count == PlannedContact.objects.filter(edition=planned, judge=judge1, contact__isnull=False).count()
+    assert work.planned_count == PlannedContact.objects.filter(edition=planned, judge=judge1, attempt=1).count()
+
+
+def test_the_page_links_each_planned_contact_to_the_filled_in_form(planned: Edition, judge1: Any, client_as: ClientAs) -> None:
+    page = client_as("judge1").get("/work/")
+
+    assert page.status_code == 200 and page["Cache-Control"].startswith("max-age=0")
+    entry = (
+        PlannedContact.objects.filter(edition=planned, judge=judge1, contact__isnull=True, attempt=1)
+        .order_by("planned_at")
+        .first()
+    )
+    assert entry is not None
+    query = f"edition={planned.pk}&amp;channel={entry.channel}&amp;participant={entry.participant_id}"
+    link = f"/admin/channels_app/contact/add/?{query}"
+    assert link in page.content.decode()  # the edition is over today (2026): all its pending contacts are overdue
+    assert 'href="/work/"' in page.content.decode()  # the header links a judge to it
+
+
+@pytest.mark.parametrize(("persona", "status"), [("anonymous", 302), ("company_user", 403), ("organiser", 403), ("judge2", 200)])
+def test_only_judges_have_a_work_list(planned: Edition, persona: str, status: int, client_as: ClientAs) -> None:
+    assert client_as(persona).get("/work/").status_code == status
+
+
+def test_the_page_costs_the_same_queries_whatever_the_plans_size(planned: Edition, judge1: Any, client_as: ClientAs) -> None:
+    client = client_as("judge1")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/work/")
+    for n in range(6):
+        ParticipantFactory.create(edition=planned, name=f"Ekstra {n}", channels=["phone", "email"])
+    plan_edition(edition=planned)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/work/")
+
+    assert len(large) == len(small)
