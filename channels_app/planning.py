@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
 from award.models import Edition, Participant
@@ -85,9 +86,7 @@ class _Planner:
             self._remove(entry)
         for participant in participants:
             self._plan_participant(participant)
-        self._link_contacts()
-        self._second_tries()
-        self._link_contacts()  # a contact made as a second try belongs to it: linked now, the next run finds all as left
+        self.link()
         first = [entry for entry in self.entries if entry.attempt == 1]
         self.summary.planned = len(first)
         self.summary.done = sum(1 for entry in self.entries if entry.done)
@@ -170,6 +169,11 @@ class _Planner:
 
     # Contacts and second tries ---------------------------------------------------------------
 
+    def link(self) -> None:
+        self._link_contacts()
+        self._second_tries()
+        self._link_contacts()  # a contact made as a second try belongs to it: linked now, the next run finds all as left
+
     def _link_contacts(self) -> None:
         """Each submitted contact, in time order, to the first entry of its participant and channel not yet done."""
         linked = {entry.contact_id for entry in self.entries if entry.contact_id is not None}
@@ -206,11 +210,59 @@ class _Planner:
             self.summary.second_tries += 1
 
     def _second_try_day(self, tried: date) -> date | None:
-        """Another working day of the same week, else the next working day; None after the period."""
-        later = [day for day in self.days if day > tried]
-        same_week = [day for day in later if day.isocalendar()[:2] == tried.isocalendar()[:2]]
-        choices = same_week or later
-        return choices[0] if choices else None
+        return second_try_day(tried, self.days)
+
+
+def plan_link_all(*, edition: Edition) -> PlanSummary:
+    """Link every submitted contact not yet in the plan (an import's, say) and add their second tries; no re-planning."""
+    settings = PlanSettings.objects.filter(edition=edition).first()
+    if settings is None:
+        return PlanSummary()  # no plan made yet: `plan` links them when it is
+    planner = _Planner(edition, settings)
+    planner.link()
+    return planner.summary
+
+
+def plan_link(*, contact: Contact) -> PlannedContact | None:
+    """A contact just submitted, linked at once to the plan: to the earliest open entry of its participant and channel
+    (the judge's own first), and an unanswered call or chat given its second try. None when it has no entry.
+
+    The same rule as a plan made again (which links what this did not, e.g. an import's contacts, in time order).
+    """
+    if contact.status != ContactStatus.SUBMITTED or contact.voided or PlannedContact.objects.filter(contact=contact).exists():
+        return None
+    open_entries = PlannedContact.objects.filter(
+        edition_id=contact.edition_id, participant_id=contact.participant_id, channel=contact.channel, contact__isnull=True
+    )
+    entry = open_entries.order_by(Case(When(judge_id=contact.judge_id, then=0), default=1), "planned_at", "pk").first()
+    if entry is None:
+        return None
+    entry.contact = contact
+    entry.save(update_fields=["contact"])
+    if entry.attempt == 1 and contact.channel in SECOND_TRY_CHANNELS and not contact.answered:
+        edition = contact.edition
+        days = working_days(edition.starts_on, edition.ends_on)
+        tried = timezone.localtime(contact.happened_at).date()
+        day = second_try_day(tried, days)
+        if day is not None:
+            moment = timezone.make_aware(datetime.combine(day, timezone.localtime(entry.planned_at).time()))
+            PlannedContact.objects.create(
+                edition_id=contact.edition_id,
+                participant_id=contact.participant_id,
+                channel=contact.channel,
+                judge_id=entry.judge_id,
+                planned_at=moment,
+                attempt=2,
+            )
+    return entry
+
+
+def second_try_day(tried: date, days: list[date]) -> date | None:
+    """Another working day of the same week as `tried`, else the next working day; None after the period."""
+    later = [day for day in days if day > tried]
+    same_week = [day for day in later if day.isocalendar()[:2] == tried.isocalendar()[:2]]
+    choices = same_week or later
+    return choices[0] if choices else None
 
 
 def plan_rows(*, edition: Edition) -> list[tuple[str, str, str, str, int]]:

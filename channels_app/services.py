@@ -24,6 +24,7 @@ from award.roles import JUDGES
 from award.selectors import user_is_organiser
 from award.services import Invalid, edition_data_changed
 from channels_app.models import Answer, Contact, ContactStatus, HandledBy, JudgeConflict, Question
+from channels_app.planning import plan_link
 from channels_app.rules import MAX_COMMENT, MAX_WAIT_SECONDS
 from channels_app.selectors import contact_answers, edition_conflicts, edition_questionnaire
 from scoring import rules
@@ -270,6 +271,7 @@ def contact_record(
         )
         if was_counted or contact.counted:
             edition_data_changed(edition_id=edition.pk)
+        plan_link(contact=contact)  # done in the judge's work list at once; an unanswered call gets its second try
         return contact, "created" if created else "updated"
 
 

@@ -46,6 +46,7 @@ from channels_app.bundle.format import (
 )
 from channels_app.bundle.writes import insert_rows, prepared, reserve_ids, update_rows
 from channels_app.models import Answer, Contact, ContactStatus, Question
+from channels_app.planning import plan_link_all
 from channels_app.rules import IMPORT_VOID_REASON, MAX_REF
 from channels_app.selectors import edition_conflicts, edition_questionnaire
 from channels_app.services import (
@@ -177,6 +178,8 @@ def contacts_import(
             raise BundleError({name: listed[:MAX_PROBLEMS]}, omitted={name: omitted} if omitted else None)
         if state.counted_change and not dry_run:
             edition_data_changed(edition_id=edition.pk)
+        if state.summary.changed and not dry_run:
+            plan_link_all(edition=edition)  # the imported contacts done in the plan, as a judge's are when saved
     return state.summary
 
 

@@ -79,3 +79,61 @@ def test_the_page_costs_the_same_queries_whatever_the_plans_size(planned: Editio
         client.get("/work/")
 
     assert len(large) == len(small)
+
+
+def test_a_contact_saved_is_done_in_the_plan_at_once_and_an_unanswered_call_gets_its_second_try(
+    planned: Edition, judge1: Any, client_as: ClientAs
+) -> None:
+    from channels_app.models import Contact
+    from tests.admin_forms import add_url, phone_form
+
+    entry = (
+        PlannedContact.objects.filter(edition=planned, judge=judge1, channel="phone", contact__isnull=True, attempt=1)
+        .select_related("participant")
+        .order_by("planned_at")
+        .first()
+    )
+    assert entry is not None
+    seconds = PlannedContact.objects.filter(participant=entry.participant, channel="phone", attempt=2).count()
+    form = phone_form(
+        planned,
+        participant=entry.participant.name,
+        answered=None,
+        wait="",
+        comment="Nobody answered",
+        q_wait=None,
+        q_greeting=None,
+        q_solution=None,
+        q_feeling=None,
+        happened_at_0="2021-03-03",
+    )
+
+    client_as("judge1").post(add_url(planned), form)
+
+    contact = Contact.objects.get(comment="Nobody answered")
+    entry.refresh_from_db()
+    assert entry.contact == contact
+    again = PlannedContact.objects.filter(participant=entry.participant, channel="phone", attempt=2).order_by("-pk").first()
+    assert (
+        again is not None
+        and seconds + 1 == PlannedContact.objects.filter(participant=entry.participant, channel="phone", attempt=2).count()
+    )
+    assert timezone.localtime(again.planned_at).date() == date(2021, 3, 4)  # the next day, the same week
+    assert (again.judge_id, again.contact_id) == (judge1.pk, None)
+
+
+def test_imported_contacts_are_done_in_the_plan_too(planned: Edition, samples: Any) -> None:
+    from channels_app.bundle.importer import import_contacts_content
+
+    rows = (samples / "mini" / "contacts.csv").read_text(encoding="utf-8").splitlines()
+    new = rows[1].replace("P001,", "P900,", 1)  # one more phone contact of Sognenett by judge1
+    open_before = PlannedContact.objects.filter(participant__name="Sognenett", channel="phone", contact__isnull=True).count()
+
+    import_contacts_content(edition=planned, content=("\n".join([rows[0], new]) + "\n").encode())
+
+    linked = PlannedContact.objects.get(contact__ref="P900")
+    assert (linked.participant.name, linked.channel) == ("Sognenett", "phone")
+    assert (
+        PlannedContact.objects.filter(participant__name="Sognenett", channel="phone", contact__isnull=True).count()
+        == open_before - 1
+    )
