@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 import channels_app.admin_conflicts
+import channels_app.admin_plan
 import channels_app.admin_questions  # noqa: F401  (registers the questionnaires' admin)
 from audit.admin import HistoryMixin
 from audit.models import Source

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from award.models import Edition, Participant
+from award.models import CHANNEL_ORDER, Edition, Participant
 from award.roles import JUDGES
-from channels_app.models import Contact, JudgeConflict, PlannedContact, Question
+from channels_app.models import Contact, ContactStatus, JudgeConflict, PlannedContact, Question
 
 
 def edition_questionnaire(*, edition: Edition) -> dict[str, list[Question]]:
@@ -100,3 +100,91 @@ def judge_work(*, judge: User, edition: Edition, today: date) -> JudgeWork:
 def is_judge(user: Any) -> bool:
     """Whether the account is in the Judges group (the judges' own pages are theirs)."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.groups.filter(name=JUDGES).exists())
+
+
+@dataclass(frozen=True)
+class SeasonCell:
+    planned: int  # first tries in the plan
+    done: int
+    due: int  # planned before now
+    projected: int  # done, and what the plan still has to come: what the channel ends with if all is made
+
+    @property
+    def heat(self) -> str:
+        """on-track (done all that was due), behind (at least three quarters), late (less)."""
+        if self.due == 0 or self.done >= self.due:
+            return "on-track"
+        return "behind" if self.done * 4 >= self.due * 3 else "late"
+
+
+@dataclass(frozen=True)
+class SeasonRow:
+    participant: Participant
+    cells: dict[str, SeasonCell]  # by channel, only the channels in its plan
+    short: list[str]  # channels that would end below the edition's minimum even if every planned contact is made
+
+
+@dataclass(frozen=True)
+class JudgeLoad:
+    username: str
+    behind: int  # planned before now, not done
+    done: int
+    drafts: int
+
+
+@dataclass(frozen=True)
+class Season:
+    rows: list[SeasonRow]
+    judges: list[JudgeLoad]  # the most behind first
+    drafts: int
+    channels: list[str]
+
+
+def edition_season(*, edition: Edition, now: datetime) -> Season:
+    """The organiser's view of the field work: done against planned per participant and channel, judges behind,
+    who would end below the minimum, drafts waiting. A fixed number of queries whatever the edition's size."""
+    grouped = (
+        PlannedContact.objects.filter(edition=edition)
+        .values("participant_id", "channel")
+        .annotate(
+            n_planned=Count("pk", filter=Q(attempt=1)),
+            n_done=Count("pk", filter=Q(contact__isnull=False)),
+            n_due=Count("pk", filter=Q(planned_at__lt=now, attempt=1)),
+            n_pending=Count("pk", filter=Q(contact__isnull=True)),
+        )
+    )
+    cells: dict[int, dict[str, SeasonCell]] = defaultdict(dict)
+    for row in grouped:
+        cells[row["participant_id"]][row["channel"]] = SeasonCell(
+            planned=row["n_planned"], done=row["n_done"], due=row["n_due"], projected=row["n_done"] + row["n_pending"]
+        )
+    participants = Participant.objects.filter(edition=edition, pk__in=cells).order_by("name")
+    rows = [
+        SeasonRow(
+            participant=participant,
+            cells=cells[participant.pk],
+            short=[c for c, cell in cells[participant.pk].items() if cell.projected < edition.min_contacts_per_channel],
+        )
+        for participant in participants
+    ]
+    drafts = dict(
+        Contact.objects.filter(edition=edition, status=ContactStatus.DRAFT, voided=False)
+        .values_list("judge__username")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    loads = (
+        PlannedContact.objects.filter(edition=edition, judge__isnull=False)
+        .values_list("judge__username")
+        .annotate(
+            n_behind=Count("pk", filter=Q(planned_at__lt=now, contact__isnull=True)),
+            n_done=Count("pk", filter=Q(contact__isnull=False)),
+        )
+        .order_by()
+    )
+    judges = sorted(
+        (JudgeLoad(username, behind, done, drafts.get(username, 0)) for username, behind, done in loads),
+        key=lambda load: (-load.behind, load.username),
+    )
+    used = {channel for row in rows for channel in row.cells}
+    return Season(rows=rows, judges=judges, drafts=sum(drafts.values()), channels=[c for c in CHANNEL_ORDER if c in used])

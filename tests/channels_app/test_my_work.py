@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -137,3 +137,42 @@ def test_imported_contacts_are_done_in_the_plan_too(planned: Edition, samples: A
         PlannedContact.objects.filter(participant__name="Sognenett", channel="phone", contact__isnull=True).count()
         == open_before - 1
     )
+
+
+def test_the_season_view_shows_done_against_planned_and_who_is_behind(planned: Edition, judge1: Any, client_as: ClientAs) -> None:
+    from channels_app.selectors import edition_season
+
+    url = f"/admin/channels_app/plannedcontact/edition/{planned.pk}/season/"
+    assert client_as("judge1").get(url).status_code == 403
+    page = client_as("organiser").get(url)
+
+    assert page.status_code == 200
+    season = page.context["season"]
+    sixt = next(row for row in season.rows if row.participant.name == "Sixt")
+    phone = sixt.cells["phone"]
+    assert (phone.planned, phone.done) == (
+        PlannedContact.objects.filter(participant=sixt.participant, channel="phone", attempt=1).count(),
+        PlannedContact.objects.filter(participant=sixt.participant, channel="phone", contact__isnull=False).count(),
+    )
+    assert phone.due == phone.planned and phone.heat == "late"  # the 2021 edition is long over: all was due
+    html = page.content.decode()
+    assert f'<td class="late" title="{phone.due} due by now">{phone.done} / {phone.planned}</td>' in html
+    assert season.judges[0].behind >= season.judges[-1].behind
+    early = edition_season(edition=planned, now=timezone.make_aware(datetime(2021, 1, 1)))
+    assert all(cell.heat == "on-track" for row in early.rows for cell in row.cells.values())  # nothing due yet
+
+
+def test_the_season_view_costs_the_same_queries_whatever_the_plans_size(
+    planned: Edition, organiser: Any, client_as: ClientAs
+) -> None:
+    client = client_as("organiser")
+    url = f"/admin/channels_app/plannedcontact/edition/{planned.pk}/season/"
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(6):
+        ParticipantFactory.create(edition=planned, name=f"Ekstra {n}", channels=["phone", "chat"])
+    plan_edition(edition=planned)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+
+    assert len(large) == len(small)

@@ -1,0 +1,48 @@
+"""The contact plan in the admin: the planned contacts (read only) and the organisers' season view of an edition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from award.admin_base import OrganiserOnlyMixin, ReadOnlyMixin, edition_page_context, require_organiser
+from award.models import Channel, Edition
+from channels_app.models import PlannedContact
+from channels_app.selectors import edition_season
+
+
+@admin.register(PlannedContact)
+class PlannedContactAdmin(OrganiserOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """The plan as made by `plan` (channels_app.planning): read only; it is made again, never edited by hand."""
+
+    list_display = ["planned_at", "participant", "channel", "judge", "attempt", "contact"]
+    list_select_related = ["participant", "judge", "contact"]
+    list_filter = ["edition", "channel", "attempt"]
+    search_fields = ["participant__name", "judge__username"]
+    show_full_result_count = False
+
+    def get_urls(self) -> list[Any]:
+        season = self.admin_site.admin_view(self.season_view)
+        return [path("edition/<int:edition_id>/season/", season, name="channels_app_edition_season"), *super().get_urls()]
+
+    def season_view(self, request: HttpRequest, edition_id: int) -> HttpResponse:
+        """Done against planned per participant and channel, judges behind, who would end short, drafts waiting."""
+        require_organiser(request)
+        edition = Edition.objects.filter(pk=edition_id).first()
+        if edition is None:
+            raise Http404
+        context = edition_page_context(request, edition=edition, title=_("The season of %(edition)s") % {"edition": edition})
+        season = edition_season(edition=edition, now=timezone.now())
+        labels = dict(Channel.choices)
+        context |= {
+            "season": season,
+            "channel_labels": [(channel, labels[channel]) for channel in season.channels],
+            "rows": [(row, [row.cells.get(channel) for channel in season.channels]) for row in season.rows],
+        }
+        return TemplateResponse(request, "admin/channels_app/season.html", context)
