@@ -104,7 +104,7 @@ def is_judge(user: Any) -> bool:
 
 @dataclass(frozen=True)
 class SeasonCell:
-    planned: int  # first tries in the plan
+    planned: int  # in the plan, second tries included
     done: int
     due: int  # planned before now
     projected: int  # done, and what the plan still has to come: what the channel ends with if all is made
@@ -147,9 +147,9 @@ def edition_season(*, edition: Edition, now: datetime) -> Season:
         PlannedContact.objects.filter(edition=edition)
         .values("participant_id", "channel")
         .annotate(
-            n_planned=Count("pk", filter=Q(attempt=1)),
+            n_planned=Count("pk"),  # first tries and second tries alike, as `done` counts them
             n_done=Count("pk", filter=Q(contact__isnull=False)),
-            n_due=Count("pk", filter=Q(planned_at__lt=now, attempt=1)),
+            n_due=Count("pk", filter=Q(planned_at__lt=now)),
             n_pending=Count("pk", filter=Q(contact__isnull=True)),
         )
     )
