@@ -48,4 +48,5 @@ beat: install
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.bench_dashboard
+	$(BIN)/python -m bench.bench_plan
 	$(BIN)/python -m bench.bench_import $(BENCH_IMPORT_ARGS)

@@ -597,11 +597,11 @@ def section(info: dict[str, str], command: str, measurements: list[Measurement])
     return "\n".join(lines)
 
 
-def results_write(path: Path, text: str) -> None:
-    """Replace the section "## Import" of RESULTS.md (or add it), keeping the other sections."""
+def results_write(path: Path, text: str, title: str = "## Import") -> None:
+    """Replace the section `title` of RESULTS.md (or add it), keeping the other sections."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     lines = old.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == "## Import"), None)
+    start = next((i for i, line in enumerate(lines) if line.strip() == title), None)
     if start is None:
         new = old.rstrip("\n") + "\n\n" + text
     else:
