@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,8 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,6 +61,17 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _moment(value: str) -> str:
+    """A recorded time (ISO 8601, kept in UTC) in the reader's time zone and format, as the rest of the page shows times."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        return value
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 class HistoryMixin:
     """For a ModelAdmin: its History page lists the object's ChangeRecords (audit.services), not Django's LogEntries.
 
@@ -90,6 +104,8 @@ class HistoryMixin:
             return str(dict(model_field.flatchoices).get(value, value))
         if key in self.history_score_fields and isinstance(value, str | int):
             return score_text(Decimal(value))
+        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            return _moment(value)
         return _shown(value)
 
     def history_lines(self, records: list[ChangeRecord]) -> list[HistoryLine]:

@@ -488,3 +488,14 @@ def test_the_imports_own_void_reason_reads_in_the_readers_language(organiser: An
 
     assert "annullert i den importerte filen" in page.content.decode()
     assert Contact.objects.get(pk=contact.pk).void_reason == "voided in the imported file"  # stored the same everywhere
+
+
+def test_the_history_shows_times_in_local_time_as_the_page_does(judge1: Any, mini: Edition, client_as: ClientAs) -> None:
+    client = client_as("judge1")
+    client.post(add_url(mini), phone_form(mini, happened_at_0="2021-03-02", happened_at_1="14:05"))
+    contact = Contact.objects.get(comment="Knew the answer at once")
+
+    lines = client.get(f"/admin/channels_app/contact/{contact.pk}/history/").context["lines"]
+
+    created = {change.label: change.new for change in lines[0].changes}
+    assert created["Happened at"] == "March 2, 2021, 2:05 p.m."  # stored in UTC (13:05), shown in Oslo's time
