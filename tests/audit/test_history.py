@@ -69,7 +69,7 @@ def test_contact_history_shows_form_edits_and_the_import(
     ]
     assert [(c.label, c.old, c.new) for c in lines[0].changes] == [
         ("Comment", "—", "Rang tilbake etter to timar"),
-        ("Happened at", "2021-02-17T09:15:00+00:00", "2021-03-02T13:05:00+00:00"),
+        ("Happened at", "Feb. 17, 2021, 10:15 a.m.", "March 2, 2021, 2:05 p.m."),  # kept in UTC, shown in local time
         ("Points for question greeting", "4", "5"),
         ("Score", "80.0", "85.0"),
         ("Wait (seconds)", "60", "90"),
