@@ -298,3 +298,36 @@ class VoidForm(forms.Form):
 
 
 STATUS_BUTTONS = {"_draft": ContactStatus.DRAFT, "_submit": ContactStatus.SUBMITTED, "_submit_another": ContactStatus.SUBMITTED}
+
+
+class ContactFilterForm(forms.Form):
+    """The judge's list of contacts: by channel and by state; a value outside the choices is an error, never a 500."""
+
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"), required=False, choices=[("", gettext_lazy("All")), *Channel.choices]
+    )
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All")),
+            (ContactStatus.DRAFT, gettext_lazy("Drafts")),
+            (ContactStatus.SUBMITTED, gettext_lazy("Submitted")),
+            ("voided", gettext_lazy("Voided")),
+        ],
+    )
+
+
+class ConflictForm(forms.Form):
+    """A judge declares a conflict of interest with a participant of the current edition."""
+
+    participant = forms.ModelChoiceField(label=gettext_lazy("Participant"), queryset=Participant.objects.none())
+    reason = forms.CharField(
+        label=gettext_lazy("Why (for the organisers)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, edition: Edition | None, judge: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Participant]", self.fields["participant"])
+        if edition is not None:
+            field.queryset = Participant.objects.filter(edition=edition).exclude(conflicts__judge=judge).order_by("name")

@@ -188,3 +188,15 @@ def edition_season(*, edition: Edition, now: datetime) -> Season:
     )
     used = {channel for row in rows for channel in row.cells}
     return Season(rows=rows, judges=judges, drafts=sum(drafts.values()), channels=[c for c in CHANNEL_ORDER if c in used])
+
+
+def judge_contacts(*, judge: User, edition: Edition, channel: str = "", state: str = "") -> QuerySet[Contact]:
+    """A judge's own contacts of the edition, newest entry first; `state` is draft, submitted or voided."""
+    contacts = Contact.objects.filter(edition=edition, judge=judge).select_related("participant")
+    if channel:
+        contacts = contacts.filter(channel=channel)
+    if state == "voided":
+        contacts = contacts.filter(voided=True)
+    elif state in (ContactStatus.DRAFT, ContactStatus.SUBMITTED):
+        contacts = contacts.filter(status=state, voided=False)
+    return contacts.order_by("-created_at", "-pk")

@@ -5,4 +5,8 @@ from django.urls import path
 from channels_app import views
 
 app_name = "judging"
-urlpatterns = [path("", views.my_work, name="my_work")]
+urlpatterns = [
+    path("", views.my_work, name="my_work"),
+    path("contacts/", views.my_contacts, name="my_contacts"),
+    path("conflicts/", views.my_conflicts, name="my_conflicts"),
+]

@@ -176,3 +176,62 @@ def test_the_season_view_costs_the_same_queries_whatever_the_plans_size(
         client.get(url)
 
     assert len(large) == len(small)
+
+
+def test_my_contacts_lists_the_judges_own_newest_entry_first_with_filters(
+    mini: Edition, judge1: Any, judge2: Any, client_as: ClientAs
+) -> None:
+    from channels_app.models import Contact
+
+    client = client_as("judge1")
+    page = client.get("/work/contacts/")
+    listed = list(page.context["page"].object_list)
+    assert listed == list(Contact.objects.filter(judge=judge1).order_by("-created_at", "-pk"))[:50]
+    assert not any(contact.judge_id == judge2.pk for contact in listed)
+
+    phone = client.get("/work/contacts/", {"channel": "phone", "state": "submitted"}).context["page"].object_list
+    assert phone and all(c.channel == "phone" and c.status == "submitted" and not c.voided for c in phone)
+    voided = client.get("/work/contacts/", {"state": "voided"}).context["page"].object_list
+    assert all(c.voided for c in voided)
+    bad = client.get("/work/contacts/", {"channel": "fax", "page": "99999999999"})
+    assert bad.status_code == 200 and "Choose a channel and a state from the lists." in bad.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("anonymous", 302), ("company_user", 403), ("organiser", 403)])
+def test_only_judges_have_their_contacts_and_conflicts_pages(
+    mini: Edition, persona: str, status: int, client_as: ClientAs
+) -> None:
+    client = client_as(persona)
+    assert (client.get("/work/contacts/").status_code, client.get("/work/conflicts/").status_code) == (status, status)
+
+
+def test_a_judge_declares_a_conflict_and_hears_of_the_contacts_already_made(
+    mini: Edition, judge1: Any, client_as: ClientAs
+) -> None:
+    from audit.models import ChangeRecord
+    from award.models import Participant
+    from channels_app.models import Contact, JudgeConflict
+
+    client = client_as("judge1")
+    tussa = Participant.objects.get(edition=mini, name="Tussa")
+    made = list(
+        Contact.objects.counted()
+        .filter(judge=judge1, participant=tussa)
+        .order_by("happened_at", "pk")
+        .values_list("ref", flat=True)
+    )
+
+    response = client.post("/work/conflicts/", {"participant": tussa.pk, "reason": "A cousin works there"}, follow=True)
+
+    conflict = JudgeConflict.objects.get(judge=judge1, participant=tussa)
+    assert conflict.reason == "A cousin works there"
+    assert ChangeRecord.objects.filter(object_id=conflict.pk, content_type__model="judgeconflict", source="site").exists()
+    text = response.content.decode()
+    assert "Your conflict of interest with Tussa is declared." in text
+    assert made  # the sample's judge1 has tested Tussa
+    assert f"You already have {len(made)} counted contact" in text and made[0] in text
+    offered = response.context["form"].fields["participant"].queryset
+    assert tussa not in offered  # declared once
+    again = client.post("/work/conflicts/", {"participant": tussa.pk})
+    assert again.status_code == 200 and again.context["form"].errors["participant"]
+    assert JudgeConflict.objects.filter(judge=judge1, participant=tussa).count() == 1
