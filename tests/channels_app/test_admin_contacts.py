@@ -499,3 +499,16 @@ def test_the_history_shows_times_in_local_time_as_the_page_does(judge1: Any, min
 
     created = {change.label: change.new for change in lines[0].changes}
     assert created["Happened at"] == "March 2, 2021, 2:05 p.m."  # stored in UTC (13:05), shown in Oslo's time
+
+
+BANNERS = [("nb", "Vennligst korriger feilen under."), ("sv", "Var god rätta felet nedan.")]
+
+
+@pytest.mark.parametrize(("language", "banner"), BANNERS)
+def test_the_forms_error_banner_is_in_the_readers_language(
+    judge1: Any, mini: Edition, language: str, banner: str, client_as: ClientAs
+) -> None:
+    response = client_as("judge1", HTTP_ACCEPT_LANGUAGE=language).post(add_url(mini), phone_form(mini, q_greeting=None))
+
+    page = response.content.decode()
+    assert banner in page and "Please correct" not in page
