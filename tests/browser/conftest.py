@@ -21,6 +21,7 @@ the live server.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Generator, Iterator
@@ -200,7 +201,14 @@ def new_page(browser: Browser, page_log: PageLog) -> Iterator[Callable[..., Page
         return opened
 
     yield open_page
+    from playwright.sync_api import Error as PlaywrightError  # installed: this fixture runs only where it is
+
     for context in contexts:
+        # Let every request finish first: one still running in the live server when the test's database is
+        # flushed makes the flush fail ("database table is locked"), a failure of the next test's setup.
+        for opened in context.pages:
+            with contextlib.suppress(PlaywrightError):  # a page that never settles: closing it is all that is left
+                opened.wait_for_load_state("networkidle", timeout=5000)
         context.close()
 
 
