@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from award.admin_base import OrganiserOnlyMixin, ReadOnlyMixin, edition_page_context, require_organiser
 from award.models import Channel, Edition
-from channels_app.models import PlannedContact
+from channels_app.models import JudgeCapacity, PlannedContact
 from channels_app.selectors import edition_season
 
 
@@ -46,3 +46,12 @@ class PlannedContactAdmin(OrganiserOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
             "rows": [(row, [row.cells.get(channel) for channel in season.channels]) for row in season.rows],
         }
         return TemplateResponse(request, "admin/channels_app/season.html", context)
+
+
+@admin.register(JudgeCapacity)
+class JudgeCapacityAdmin(OrganiserOnlyMixin, admin.ModelAdmin):
+    """How many contacts a judge can make a week; the plan respects it the next time it is made (`plan YEAR`)."""
+
+    list_display = ["judge", "edition", "per_week"]
+    list_filter = ["edition"]
+    list_select_related = ["judge", "edition"]

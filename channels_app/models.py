@@ -343,3 +343,21 @@ class PlannedContact(models.Model):
     @property
     def done(self) -> bool:
         return self.contact_id is not None
+
+
+class JudgeCapacity(models.Model):
+    """How many contacts a judge can make in a week of an edition; a judge without one has no limit."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="judge_capacities", verbose_name=_("edition"))
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capacities", verbose_name=_("judge")
+    )
+    per_week = models.PositiveSmallIntegerField(_("contacts a week"))
+
+    class Meta:
+        verbose_name = _("judge's capacity")
+        verbose_name_plural = _("judges' capacities")
+        constraints = [models.UniqueConstraint(fields=["edition", "judge"], name="capacity_once_per_judge")]
+
+    def __str__(self) -> str:
+        return f"{self.judge} · {self.per_week}"

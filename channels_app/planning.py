@@ -6,7 +6,8 @@ channels_app.plan_rules'; this module reads the edition and writes PlannedContac
 - Each participant's contacts (PlanSettings.contacts_per_participant) go to its tested channels by the key and
   are spread over the edition's working days inside the testing window.
 - Judges are given in time order to the one with the fewest planned contacts so far, never one with a declared
-  conflict and never above the settings' share of one participant's contacts.
+  conflict, never above the settings' share of one participant's contacts, and never above the judge's own
+  capacity in a week (JudgeCapacity; none is no limit).
 - A plan made again keeps every entry that is done (a contact is linked to it) and every pending one that is still
   allowed; it adds what is missing, removes pending entries no longer wanted (the latest first), and gives another
   judge only to the pending entries whose judge is no longer allowed.
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from award.models import Edition, Participant
 from award.roles import JUDGES
-from channels_app.models import Contact, ContactStatus, PlannedContact, PlanSettings
+from channels_app.models import Contact, ContactStatus, JudgeCapacity, PlannedContact, PlanSettings
 from channels_app.plan_rules import CHANNEL_ORDER, channel_counts, spread, working_days
 from channels_app.selectors import edition_conflicts
 
@@ -51,6 +52,12 @@ def interleave(counts: dict[str, int]) -> list[str]:
     total = sum(counts.values())
     slots = [((2 * k + 1) / (2 * n), CHANNEL_ORDER.index(channel), channel) for channel, n in counts.items() for k in range(n)]
     return [channel for _position, _order, channel in sorted(slots)][:total]
+
+
+def _week(entry: PlannedContact) -> tuple[int, int]:
+    """The ISO year and week of an entry, in local time (a judge's capacity is a week's)."""
+    year, week, _day = timezone.localtime(entry.planned_at).isocalendar()
+    return year, week
 
 
 def plan_edition(*, edition: Edition) -> PlanSummary:
@@ -77,6 +84,11 @@ class _Planner:
             (entry.judge_id, entry.participant_id) for entry in self.entries if entry.judge_id is not None
         )
         self.judge_ids = {judge.pk for judge in self.judges}
+        # A judge's capacity a week (none: no limit), and what each judge has planned in each week.
+        self.capacity = dict(JudgeCapacity.objects.filter(edition=edition).values_list("judge_id", "per_week"))
+        self.weekly: Counter[tuple[int, tuple[int, int]]] = Counter(
+            (entry.judge_id, _week(entry)) for entry in self.entries if entry.judge_id is not None
+        )
         self.share_limit = max(1, math.ceil(settings.contacts_per_participant * settings.max_judge_share / 100))
 
     def run(self) -> None:
@@ -146,19 +158,24 @@ class _Planner:
         if judge_id is not None:
             self.load[judge_id] += 1
             self.shares[(judge_id, entry.participant_id)] += 1
+            self.weekly[(judge_id, _week(entry))] += 1
 
     def _unassign(self, entry: PlannedContact) -> None:
         if entry.judge_id is not None:
             self.load[entry.judge_id] -= 1
             self.shares[(entry.judge_id, entry.participant_id)] -= 1
+            self.weekly[(entry.judge_id, _week(entry))] -= 1
         entry.judge_id = None
 
     def _allowed(self, judge_id: int | None, participant_id: int, entry: PlannedContact) -> bool:
         """Whether the judge may take the entry: an active judge, no conflict, and under the share (the entry aside)."""
         if judge_id is None or judge_id not in self.judge_ids or (judge_id, participant_id) in self.conflicts:
             return False
-        share = self.shares[(judge_id, participant_id)] - (1 if entry.judge_id == judge_id else 0)
-        return share < self.share_limit
+        own = 1 if entry.judge_id == judge_id else 0  # the entry itself does not count against its own judge
+        if self.shares[(judge_id, participant_id)] - own >= self.share_limit:
+            return False
+        capacity = self.capacity.get(judge_id)
+        return capacity is None or self.weekly[(judge_id, _week(entry))] - own < capacity
 
     def _choose(self, participant_id: int, entry: PlannedContact) -> int | None:
         """The allowed judge with the fewest planned contacts (then by username); None when none is allowed."""

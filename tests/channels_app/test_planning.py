@@ -137,3 +137,21 @@ def test_the_commands_plan_and_export_the_plan(mini: Edition, judges: list[Any],
     assert participant in set(Participant.objects.filter(edition=mini).values_list("name", flat=True))
     assert channel in ("phone", "email", "chat", "messenger") and judge.startswith("judge")
     assert planned_at[-6:] in ("+01:00", "+02:00") and attempt in ("1", "2")
+
+
+def test_a_judges_weekly_capacity_is_never_exceeded(mini: Edition, judges: list[Any]) -> None:
+    from channels_app.models import JudgeCapacity
+
+    judge1 = next(judge for judge in judges if judge.username == "judge1")
+    JudgeCapacity.objects.create(edition=mini, judge=judge1, per_week=2)
+
+    summary = plan_edition(edition=mini)
+
+    weeks = Counter(
+        timezone.localtime(entry.planned_at).isocalendar()[:2]
+        for entry in PlannedContact.objects.filter(edition=mini, judge=judge1, contact__isnull=True)
+    )
+    assert weeks and max(weeks.values()) <= 2
+    assert summary.unassigned == 0  # the other four judges take the rest
+    again = plan_edition(edition=mini)
+    assert (again.created, again.removed, again.moved) == (0, 0, 0)
