@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from award.admin_base import OrganiserOnlyMixin, ReadOnlyMixin, edition_page_context, require_organiser
 from award.models import Channel, Edition
-from channels_app.models import JudgeCapacity, PlannedContact
+from channels_app.models import JudgeCapacity, PlannedContact, PlanSettings
 from channels_app.selectors import edition_season
 
 
@@ -55,3 +57,46 @@ class JudgeCapacityAdmin(OrganiserOnlyMixin, admin.ModelAdmin):
     list_display = ["judge", "edition", "per_week"]
     list_filter = ["edition"]
     list_select_related = ["judge", "edition"]
+
+
+class PlanSettingsForm(forms.ModelForm):
+    """The key's shares are whole numbers of 0 or more for known channels; the days without testing are dates."""
+
+    class Meta:
+        model = PlanSettings
+        fields = ["edition", "contacts_per_participant", "key", "window_opens", "window_closes", "max_judge_share", "closed_days"]
+
+    def clean_key(self) -> dict[str, int]:
+        key = self.cleaned_data["key"]
+        if not isinstance(key, dict) or not key:
+            raise forms.ValidationError(_('Give a share for each channel, e.g. {"phone": 10, "email": 8}.'))
+        for channel, share in key.items():
+            if channel not in Channel.values:
+                raise forms.ValidationError(
+                    _("“%(channel)s” is not a channel (use %(channels)s).")
+                    % {"channel": channel, "channels": ", ".join(Channel.values)}
+                )
+            if not isinstance(share, int) or isinstance(share, bool) or share < 0:
+                raise forms.ValidationError(
+                    _("The share of %(channel)s must be a whole number of 0 or more.") % {"channel": channel}
+                )
+        return key
+
+    def clean_closed_days(self) -> list[str]:
+        days = self.cleaned_data["closed_days"] or []
+        if not isinstance(days, list):
+            raise forms.ValidationError(_('Give a list of dates, e.g. ["2021-04-01", "2021-04-02"].'))
+        for day in days:
+            try:
+                date.fromisoformat(str(day))
+            except ValueError:
+                raise forms.ValidationError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": day}) from None
+        return [str(day) for day in days]
+
+
+@admin.register(PlanSettings)
+class PlanSettingsAdmin(OrganiserOnlyMixin, admin.ModelAdmin):
+    """An edition's plan settings; the plan follows them the next time it is made (`plan YEAR`)."""
+
+    form = PlanSettingsForm
+    list_display = ["edition", "contacts_per_participant", "window_opens", "window_closes", "max_judge_share"]

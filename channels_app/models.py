@@ -290,6 +290,12 @@ class PlanSettings(models.Model):
     max_judge_share = models.PositiveSmallIntegerField(
         _("most of one participant's contacts for one judge (%)"), default=DEFAULT_MAX_JUDGE_SHARE
     )
+    closed_days = models.JSONField(
+        _("days without testing"),
+        default=list,
+        blank=True,
+        help_text=_("Public holidays and other days off, as YYYY-MM-DD: nothing is planned on them."),
+    )
 
     class Meta:
         verbose_name = _("plan settings")

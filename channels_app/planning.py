@@ -54,6 +54,17 @@ def interleave(counts: dict[str, int]) -> list[str]:
     return [channel for _position, _order, channel in sorted(slots)][:total]
 
 
+def closed_days(settings: PlanSettings) -> list[date]:
+    """The settings' days without testing; a value that is not a YYYY-MM-DD date is no day (the form refuses it)."""
+    days = []
+    for value in settings.closed_days or []:
+        try:
+            days.append(date.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return days
+
+
 def _week(entry: PlannedContact) -> tuple[int, int]:
     """The ISO year and week of an entry, in local time (a judge's capacity is a week's)."""
     year, week, _day = timezone.localtime(entry.planned_at).isocalendar()
@@ -74,7 +85,7 @@ class _Planner:
     def __init__(self, edition: Edition, settings: PlanSettings) -> None:
         self.edition, self.settings = edition, settings
         self.summary = PlanSummary()
-        self.days = working_days(edition.starts_on, edition.ends_on)
+        self.days = working_days(edition.starts_on, edition.ends_on, closed=closed_days(settings))
         self.judges = list(User.objects.filter(groups__name=JUDGES, is_active=True).order_by("username"))
         self.conflicts = edition_conflicts(edition=edition)
         self.entries = list(PlannedContact.objects.filter(edition=edition).order_by("planned_at", "pk"))
@@ -258,7 +269,8 @@ def plan_link(*, contact: Contact) -> PlannedContact | None:
     entry.save(update_fields=["contact"])
     if entry.attempt == 1 and contact.channel in SECOND_TRY_CHANNELS and not contact.answered:
         edition = contact.edition
-        days = working_days(edition.starts_on, edition.ends_on)
+        settings = PlanSettings.objects.filter(edition=edition).first()
+        days = working_days(edition.starts_on, edition.ends_on, closed=closed_days(settings) if settings else ())
         tried = timezone.localtime(contact.happened_at).date()
         day = second_try_day(tried, days)
         if day is not None:

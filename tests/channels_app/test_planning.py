@@ -20,6 +20,7 @@ from award.roles import JUDGES
 from channels_app.models import Contact, JudgeConflict, PlannedContact
 from channels_app.plan_rules import channel_counts, working_days
 from channels_app.planning import interleave, plan_edition
+from tests.conftest import ClientAs
 from tests.factories import ParticipantFactory, UserFactory
 
 
@@ -155,3 +156,34 @@ def test_a_judges_weekly_capacity_is_never_exceeded(mini: Edition, judges: list[
     assert summary.unassigned == 0  # the other four judges take the rest
     again = plan_edition(edition=mini)
     assert (again.created, again.removed, again.moved) == (0, 0, 0)
+
+
+def test_nothing_is_planned_on_the_days_without_testing(mini: Edition, judges: list[Any]) -> None:
+    from channels_app.models import PlanSettings
+
+    closed = ["2021-04-01", "2021-04-02", "2021-04-05"]  # Easter
+    PlanSettings.objects.create(edition=mini, closed_days=closed)
+
+    plan_edition(edition=mini)
+
+    days = {timezone.localtime(e.planned_at).date().isoformat() for e in PlannedContact.objects.filter(edition=mini)}
+    assert days and not days & set(closed)
+
+
+def test_the_settings_form_refuses_a_bad_key_or_day(mini: Edition, organiser: Any, client_as: ClientAs) -> None:
+    client = client_as("organiser")
+    form = {
+        "edition": mini.pk,
+        "contacts_per_participant": 25,
+        "key": '{"phone": 10, "fax": 3}',
+        "window_opens": "09:00",
+        "window_closes": "15:00",
+        "max_judge_share": 40,
+        "closed_days": '["2021-04-01", "1. mai"]',
+    }
+
+    response = client.post("/admin/channels_app/plansettings/add/", form)
+
+    errors = response.context["adminform"].form.errors
+    assert errors["key"] == ["“fax” is not a channel (use phone, email, chat, messenger)."]
+    assert errors["closed_days"] == ["“1. mai” is not a date (YYYY-MM-DD)."]
