@@ -235,3 +235,27 @@ def test_a_judge_declares_a_conflict_and_hears_of_the_contacts_already_made(
     again = client.post("/work/conflicts/", {"participant": tussa.pk})
     assert again.status_code == 200 and again.context["form"].errors["participant"]
     assert JudgeConflict.objects.filter(judge=judge1, participant=tussa).count() == 1
+
+
+PLAN_ADMIN_PAGES = [
+    "/admin/channels_app/plannedcontact/",
+    "/admin/channels_app/plansettings/",
+    "/admin/channels_app/plansettings/add/",
+    "/admin/channels_app/judgecapacity/",
+    "/admin/channels_app/judgecapacity/add/",
+]
+
+
+@pytest.mark.parametrize("persona", ["organiser", "judge1", "company_user", "anonymous"])
+def test_the_plans_admin_pages_are_the_organisers_alone(planned: Edition, persona: str, client_as: ClientAs) -> None:
+    client = client_as(persona)
+    pages = [*PLAN_ADMIN_PAGES, f"/admin/channels_app/plannedcontact/edition/{planned.pk}/season/"]
+
+    statuses = {url: client.get(url).status_code for url in pages}
+
+    if persona == "organiser":
+        assert set(statuses.values()) == {200}, statuses
+    elif persona == "judge1":
+        assert set(statuses.values()) == {403}, statuses  # staff, but not theirs
+    else:
+        assert set(statuses.values()) == {302}, statuses  # to the admin's login: not staff
