@@ -21,17 +21,16 @@ from typing import Any, BinaryIO, cast
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import Action, ChangeRecord, Source
-from audit.services import HISTORY_COLUMNS, changes_between, history_rows
+from audit.models import Source
+from audit.services import changes_between
 from award.models import Edition, Participant
 from award.roles import JUDGES
 from award.rules import control_character_error
 from award.services import edition_changes_batched, edition_data_changed
+from channels_app.bundle.contact_writes import Written, contacts_write
 from channels_app.bundle.files import CsvFile, Row, header_problems, separator_problem
 from channels_app.bundle.format import (
     CONTACT_COLUMNS,
@@ -44,13 +43,11 @@ from channels_app.bundle.format import (
     Problem,
     problems_of,
 )
-from channels_app.bundle.writes import insert_rows, prepared, reserve_ids, update_rows
 from channels_app.models import Answer, Contact, ContactStatus, Question
 from channels_app.planning import plan_link_all
 from channels_app.rules import IMPORT_VOID_REASON, MAX_REF
 from channels_app.selectors import edition_conflicts, edition_questionnaire
 from channels_app.services import (
-    TRACKED_FIELDS,
     CleanContact,
     ContactInput,
     ContactInvalid,
@@ -264,76 +261,15 @@ def _import_batch(state: _Import, batch: list[Row]) -> None:
                 summary.new_contacts.append((row.line, row.ref))
             created.append((row, contact, changes))
     if not state.failed and not state.dry_run:
-        _write(state, created, updated)
-
-
-def _write(
-    state: _Import,
-    created: list[tuple[_Row, Contact, dict[str, list[Any]]]],
-    updated: list[tuple[_Row, Contact, dict[str, list[Any]]]],
-) -> None:
-    """One batch's writes as plain tuples (channels_app.bundle.writes): a few statements whatever its size."""
-    now = timezone.now()
-    for row, contact, _changes in created + updated:
-        contact.judge = _judge_saved(state, row.username)
-        contact.updated_at = now
-    for contact_id, (_row, contact, _changes) in zip(reserve_ids(Contact, len(created)), created, strict=True):
-        contact.pk, contact.created_at = contact_id, now
-    if created:
-        columns = ["id", *CONTACT_WRITTEN, "created_at"]
-        when = prepared(_UPDATED_AT, now)
-        insert_rows(Contact, columns, [_contact_values(contact, columns, when) for _row, contact, _changes in created])
-    if updated:
-        changed = [contact for _row, contact, _changes in updated]
-        when = prepared(_UPDATED_AT, now)
-        update_rows(Contact, CONTACT_WRITTEN, [(*_contact_values(c, CONTACT_WRITTEN, when), c.pk) for c in changed])
-        Answer.objects.filter(contact_id__in=[contact.pk for contact in changed]).delete()
-    insert_rows(
-        Answer,
-        ANSWER_COLUMNS,
-        (
-            (contact.pk, question.pk, points, question.max_points)
-            for row, contact, _changes in created + updated
-            for question, points in row.clean.points
-        ),
-    )
-    note = state.reason.strip()
-    for action, written in ((Action.CREATE, created), (Action.UPDATE, updated)):
-        if written:
-            rows = history_rows(
-                model=Contact,
-                changed=[(contact.pk, contact.ref, changes) for _row, contact, changes in written],
-                action=action,
-                user=state.user,
-                source=state.source,
-                note=note,
-                at=now,
-            )
-            insert_rows(ChangeRecord, HISTORY_COLUMNS, rows)
-
-
-# The columns an import writes: what contact_apply sets (the tracked fields, by their columns), and updated_at.
-CONTACT_WRITTEN = [
-    "edition_id",
-    "ref",
-    *(f"{name}_id" if name in ("participant", "judge") else name for name in TRACKED_FIELDS),
-    "updated_at",
-]
-ANSWER_COLUMNS = ["contact_id", "question_id", "points", "max_points"]
-_HAPPENED_AT, _SCORE, _UPDATED_AT, _UNCHOSEN = (
-    cast("models.Field[Any, Any]", Contact._meta.get_field(name)) for name in ("happened_at", "score", "updated_at", "unchosen")
-)
-
-
-def _contact_values(contact: Contact, columns: list[str], now: Any) -> tuple[Any, ...]:
-    """The contact's values in `columns`' order as the database takes them; `now` is the batch's time, prepared."""
-    values = {
-        "happened_at": prepared(_HAPPENED_AT, contact.happened_at),
-        "score": prepared(_SCORE, contact.score),
-        "unchosen": prepared(_UNCHOSEN, contact.unchosen),
-    }
-    values["updated_at"] = values["created_at"] = now
-    return tuple(values[name] if name in values else getattr(contact, name) for name in columns)
+        for row, contact, _changes in created + updated:
+            contact.judge = _judge_saved(state, row.username)
+        contacts_write(
+            created=[Written(contact, row.clean.points, changes) for row, contact, changes in created],
+            updated=[Written(contact, row.clean.points, changes) for row, contact, changes in updated],
+            user=state.user,
+            source=state.source,
+            note=state.reason.strip(),
+        )
 
 
 # Judges -----------------------------------------------------------------------------
