@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from award.models import Edition
 
@@ -11,5 +12,5 @@ def edition_of_year(year: int) -> Edition:
     """The edition a command names by its year; a CommandError (exit 1, one line) when there is none."""
     edition = Edition.objects.filter(year=year).first()
     if edition is None:
-        raise CommandError(f"No edition {year}.")
+        raise CommandError(_("No edition %(year)s.") % {"year": year})
     return edition

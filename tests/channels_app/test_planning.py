@@ -187,3 +187,12 @@ def test_the_settings_form_refuses_a_bad_key_or_day(mini: Edition, organiser: An
     errors = response.context["adminform"].form.errors
     assert errors["key"] == ["“fax” is not a channel (use phone, email, chat, messenger)."]
     assert errors["closed_days"] == ["“1. mai” is not a date (YYYY-MM-DD)."]
+
+
+def test_the_plan_commands_name_a_missing_edition_in_the_readers_language(db: None) -> None:
+    from django.core.management import CommandError
+
+    with translation.override("nb"), pytest.raises(CommandError) as raised:
+        call_command("plan", "2031", stdout=io.StringIO())
+
+    assert str(raised.value) == "Ingen årgang 2031."
