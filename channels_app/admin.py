@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,11 +30,11 @@ from audit.models import Source
 from award.admin_base import is_organiser, request_user
 from award.models import Channel, Edition
 from award.selectors import current_edition
-from channels_app.admin_filters import ClassFilter, JudgeFilter, MonthFilter, ParticipantFilter, id_or_none
+from channels_app.admin_filters import ClassFilter, JudgeFilter, MonthFilter, ParticipantFilter
 from channels_app.admin_upload import upload_paths
 from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, VoidForm
 from channels_app.models import Contact, ContactStatus
-from channels_app.rules import wait_text
+from channels_app.rules import id_or_none, wait_text
 from channels_app.selectors import contact_answer_lines, edition_questionnaire, participants_for_contact
 from channels_app.services import (
     ContactInvalid,
@@ -44,13 +43,10 @@ from channels_app.services import (
     contact_restore,
     contact_void,
     contacts_locked_for,
+    voided_message,
 )
+from channels_app.texts import contact_saved_text
 from scoring.rules import score_text
-
-
-def voided_message() -> str:
-    return _("This contact is voided: it counts nowhere and cannot be changed. An organiser can restore it, with a reason.")
-
 
 MAX_PAGE = 10_000  # of the participants' autocomplete: far beyond any edition, far below an overflow
 
@@ -165,8 +161,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
             "locked": edition is not None and edition.is_final,
         }
         kwargs["fields"] = None
-        form = super().get_form(request, obj, change, **kwargs)
-        form = type("BoundContactForm", (form,), attributes)
+        form = cast(type[ContactForm], super().get_form(request, obj, change, **kwargs)).bound(**attributes)
         form.base_fields["participant"].widget = ParticipantAutocomplete(url=autocomplete_url, admin_site=self.admin_site)
         return form
 
@@ -272,31 +267,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         pass  # the answers were written by contact_record
 
     def _saved_message(self, request: HttpRequest, obj: Contact) -> None:
-        """What was saved, named so that the judge sees it was the right one: company, channel, time, and the score."""
-        values = {
-            "ref": obj.ref,
-            "participant": obj.participant.name,
-            "channel": obj.get_channel_display(),
-            "time": date_format(timezone.localtime(obj.happened_at), "DATETIME_FORMAT"),
-            "score": score_text(obj.score),
-            "n": len(obj.unchosen),
-        }
-        if obj.status == ContactStatus.DRAFT and obj.unchosen:
-            text = ngettext(
-                "Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) saved as a draft, "
-                "%(n)s question still to answer: it counts nowhere until you submit it.",
-                "Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) saved as a draft, "
-                "%(n)s questions still to answer: it counts nowhere until you submit it.",
-                len(obj.unchosen),
-            )
-        elif obj.status == ContactStatus.DRAFT:
-            text = _(
-                "Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) saved as a draft: it counts nowhere "
-                "until you submit it. Its score would be %(score)s."
-            )
-        else:
-            text = _("Contact %(ref)s with %(participant)s (%(channel)s, %(time)s) submitted. Its score is %(score)s.")
-        messages.success(request, text % values)
+        messages.success(request, contact_saved_text(obj))
 
     def response_add(self, request: HttpRequest, obj: Contact, post_url_continue: str | None = None) -> HttpResponse:
         self._saved_message(request, obj)

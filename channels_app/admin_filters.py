@@ -16,15 +16,7 @@ from django.utils.translation import gettext_lazy
 from award.models import AwardClass, Edition, Participant
 from award.roles import JUDGES
 from channels_app.models import Contact
-
-MAX_ID = 2**63 - 1  # the largest id the database can hold
-
-
-def id_or_none(value: str | None) -> int | None:
-    """An id from the query string, or None for anything that is not one (the page then asks again)."""
-    if not value or not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
-        return None
-    return int(value)
+from channels_app.rules import id_or_none
 
 
 def id_param(value: str | None) -> int | None:

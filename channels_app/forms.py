@@ -137,6 +137,11 @@ class ContactForm(forms.ModelForm):
     questionnaire: dict[str, list[Question]]
     locked: bool = False
 
+    @classmethod
+    def bound(cls, **attributes: Any) -> type[ContactForm]:
+        """This form for one request: its edition, channel, judge, user, status, questionnaire and lock."""
+        return type(f"Bound{cls.__name__}", (cls,), attributes)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = self.questionnaire.get(self.channel, [])
@@ -231,6 +236,33 @@ class ContactForm(forms.ModelForm):
         }
         field = mapping.get(name, name)
         return field if field in self.fields else None
+
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+
+
+class SiteContactForm(ContactForm):
+    """The judges' own page: the browser's own controls (a date and time picker, a list of participants), which work
+    on a phone and with the keyboard alone, without the admin's scripts."""
+
+    happened_at = forms.DateTimeField(
+        label=gettext_lazy("When"),
+        input_formats=[LOCAL_MINUTE, "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].empty_label = _("Choose a participant")  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["answered"].help_text = _("Untick when nobody answered: the contact then scores 0.")
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """The fields above the questionnaire, in the order a judge fills them in."""
+        names = ["participant", "happened_at", "answered", "wait", "handled_by", "comment", "reason"]
+        return [self[name] for name in names if name in self.fields]
+
+    def area_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(area, [self[name] for name in names]) for area, names in self.areas()]
 
 
 class QuestionForm(forms.ModelForm):

@@ -63,3 +63,13 @@ def wait_text(seconds: int | None) -> str:
 # The reason kept for a contact an imported file voids (the file has no reason column): stored as written here, the
 # same in every database, and shown translated (Contact.void_reason_text).
 IMPORT_VOID_REASON = gettext_noop("voided in the imported file")
+
+
+MAX_ID = 2**63 - 1  # the largest id the database can hold
+
+
+def id_or_none(value: str | None) -> int | None:
+    """An id from the query string, or None for anything that is not one (the page then asks again)."""
+    if not value or not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+        return None
+    return int(value)

@@ -339,6 +339,11 @@ def closed_message(edition: Edition) -> str:
     }
 
 
+def voided_message() -> str:
+    """What anyone reads on a voided contact."""
+    return _("This contact is voided: it counts nowhere and cannot be changed. An organiser can restore it, with a reason.")
+
+
 def contact_check_unlocked(*, edition: Edition, user: User | None, reason: str) -> None:
     """Refuse a change that contacts_locked_for forbids, or that comes without a reason after the final publication."""
     if not edition.is_final:

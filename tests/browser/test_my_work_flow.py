@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from award.models import Edition
 from award.roles import JUDGES
@@ -65,12 +66,9 @@ def test_a_judge_logs_the_first_planned_contact_by_keyboard_on_a_phone(
     with page.expect_navigation():
         page.locator(".work-overdue .work-list a").first.click()
     assert page.locator("#id_participant").input_value() == str(first.participant_id)  # filled in from the plan
-    page.focus("#id_happened_at_0")
-    page.keyboard.press("Control+A")
-    page.keyboard.type("2021-03-02")
-    page.focus("#id_happened_at_1")
-    page.keyboard.press("Control+A")
-    page.keyboard.type("10:05")
+    # The edition is over today (2026): the form starts at the planned slot, inside the edition.
+    planned_at = timezone.localtime(first.planned_at).strftime("%Y-%m-%dT%H:%M")
+    assert page.locator("#id_happened_at").input_value() == planned_at
     questions = [
         (name, page.locator(f"input[name={name}]").count())
         for name in page.evaluate(
@@ -89,7 +87,7 @@ def test_a_judge_logs_the_first_planned_contact_by_keyboard_on_a_phone(
             page.keyboard.press("Tab")
     assert page.locator("#answer-counter").inner_text() == f"{len(questions)} of {len(questions)} questions answered"
     screenshot(page, "my-work-contact-form-en-390px")
-    page.focus("input[name=_submit]")
+    page.focus("button[name=_submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -97,8 +95,11 @@ def test_a_judge_logs_the_first_planned_contact_by_keyboard_on_a_phone(
     assert contact is not None and contact.status == "submitted" and str(contact.score) == "100.0000"
     first.refresh_from_db()
     assert first.contact == contact  # done in the plan at once
-    page.goto(f"{live_server.url}/work/")
+    assert page.url == f"{live_server.url}/work/"  # back to My work, which names what was saved
+    assert f"Contact {contact.ref} with {first.participant.name}" in page.locator(".messages").inner_text()
+    assert "Its score is 100.0." in page.locator(".messages").inner_text()
     assert contact.ref in page.locator(".work-done").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert PlannedContact.objects.filter(edition=planned, judge=judge1, contact__isnull=False).count() == done_before + 1
     page_log.assert_clean()
 

@@ -57,8 +57,7 @@ def test_the_page_links_each_planned_contact_to_the_filled_in_form(planned: Edit
         .first()
     )
     assert entry is not None
-    query = f"edition={planned.pk}&amp;channel={entry.channel}&amp;participant={entry.participant_id}"
-    link = f"/admin/channels_app/contact/add/?{query}"
+    link = f"/work/contacts/new/?plan={entry.pk}"
     assert link in page.content.decode()  # the edition is over today (2026): all its pending contacts are overdue
     assert 'href="/work/"' in page.content.decode()  # the header links a judge to it
 

@@ -16,7 +16,7 @@ function contactForm() {
   ));
 
   function rowOf(element) {
-    return element.closest(".form-row, fieldset, .question") || element;
+    return element.closest(".form-row, .field, fieldset, .question") || element;
   }
 
   function count() {
@@ -38,7 +38,7 @@ function contactForm() {
     const hidden = new Set();
     for (const name of questionNames) {
       const first = form.querySelector(`input[name="${name}"]`);
-      hidden.add(first.closest("fieldset") || rowOf(first));
+      hidden.add(first.closest("section.questions, fieldset") || rowOf(first));
       if (!on) {
         form.querySelectorAll(`input[name="${name}"]`).forEach((input) => { input.checked = false; });
       }
