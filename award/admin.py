@@ -35,6 +35,7 @@ from award.services import (
     participant_rename,
     participant_upsert,
 )
+from award.signals import edition_opened
 
 # Editions ------------------------------------------------------------------
 
@@ -77,6 +78,8 @@ class EditionAdmin(OrganiserOnlyMixin, ServiceAdmin):
             user=request_user(request),
             source=SOURCE,
         )
+        if not change:
+            edition_opened.send(sender=Edition, edition=edition)
         self._saved_as(obj, edition)
 
 

@@ -167,7 +167,7 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Contact | None = None) -> list[Any]:
         instance_form = self._get_form_for_get_fields(request, obj)()  # type: ignore[attr-defined]  # private, not in the stubs
-        main = ["participant", "happened_at", "answered", "wait"]
+        main = ["participant", "happened_at", "answered", instance_form.wait_field_name()]
         if "handled_by" in instance_form.fields:
             main.append("handled_by")
         main.append("comment")

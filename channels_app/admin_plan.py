@@ -1,4 +1,5 @@
-"""The contact plan in the admin: the planned contacts (read only) and the organisers' season view of an edition."""
+"""The season in the admin: the planned contacts (read only), the organisers' season view, the plan's settings, the
+judges' capacity, the participants' opening hours and the waiting-time rules."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from award.admin_base import OrganiserOnlyMixin, ReadOnlyMixin, edition_page_context, require_organiser
 from award.models import Channel, Edition
-from channels_app.models import JudgeCapacity, PlannedContact, PlanSettings
+from channels_app.models import JudgeCapacity, OpeningHours, PlannedContact, PlanSettings, Question, WaitRule
 from channels_app.selectors import edition_season
+from channels_app.services import wait_rule_errors
+from channels_app.waiting import bands_text, limit_text
 
 
 @admin.register(PlannedContact)
@@ -100,3 +104,60 @@ class PlanSettingsAdmin(OrganiserOnlyMixin, admin.ModelAdmin):
 
     form = PlanSettingsForm
     list_display = ["edition", "contacts_per_participant", "window_opens", "window_closes", "max_judge_share"]
+
+
+class WaitRuleForm(forms.ModelForm):
+    """A channel's waiting-time limit and bands, checked by channels_app.services.wait_rule_errors."""
+
+    class Meta:
+        model = WaitRule
+        fields = ["edition", "channel", "limit_seconds", "limit_working_days", "question_key", "bands"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        edition, channel, key = cleaned.get("edition"), cleaned.get("channel"), cleaned.get("question_key") or ""
+        if edition is None or channel is None:
+            return cleaned
+        question = Question.objects.filter(edition=edition, channel=channel, key=key).first() if key else None
+        errors = wait_rule_errors(
+            channel=channel,
+            limit_seconds=cleaned.get("limit_seconds"),
+            limit_working_days=cleaned.get("limit_working_days"),
+            question=question,
+            question_key=key,
+            bands=cleaned.get("bands"),
+        )
+        for name, reasons in errors.items():
+            for reason in reasons:
+                self.add_error(name, reason)
+        return cleaned
+
+
+@admin.register(WaitRule)
+class WaitRuleAdmin(OrganiserOnlyMixin, admin.ModelAdmin):
+    """Per edition and channel: the wait past which a contact counts as unanswered, and the bands that score the
+    waiting-time question. They apply to contacts entered or changed from then on; logged contacts keep their points."""
+
+    form = WaitRuleForm
+    list_display = ["edition", "channel", "limit", "question_key", "bands_shown"]
+    list_filter = ["edition", "channel"]
+    list_select_related = ["edition"]
+
+    @admin.display(description=gettext_lazy("limit"))
+    def limit(self, rule: WaitRule) -> str:
+        return limit_text(limit_seconds=rule.limit_seconds, limit_working_days=rule.limit_working_days) or "—"
+
+    @admin.display(description=gettext_lazy("points bands"))
+    def bands_shown(self, rule: WaitRule) -> str:
+        return bands_text(rule.bands) if rule.bands else "—"
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(OrganiserOnlyMixin, admin.ModelAdmin):
+    """A participant's opening hours where they differ from the testing window; the plan keeps inside both."""
+
+    list_display = ["participant", "opens", "closes"]
+    list_select_related = ["participant", "participant__edition"]
+    list_filter = ["participant__edition"]
+    search_fields = ["participant__name"]
+    autocomplete_fields = ["participant"]

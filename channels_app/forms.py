@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import re
+import json
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -17,32 +18,12 @@ from award.selectors import user_is_organiser
 from channels_app.models import Contact, ContactStatus, HandledBy, Question
 from channels_app.questionnaire import question_check
 from channels_app.rules import question_errors
-from channels_app.selectors import contact_answers, participants_for_contact
+from channels_app.selectors import contact_answers, edition_wait_rules, participants_for_contact
 from channels_app.services import ContactInput, ContactInvalid, contact_check_unlocked, contact_clean
+from channels_app.waiting import bands_text, clock_text, limit_text, parse_wait
 from scoring.rules import BOT_CHANNELS
 
-WAIT = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+)\s*$")
-
-
-def parse_wait(text: str) -> int | None:
-    """Seconds from "270", "4:30" or "1:04:30"; None for an empty field; ValueError otherwise."""
-    if not text.strip():
-        return None
-    parts = [int(part) for part in text.strip().split(":")] if WAIT.match(text) else []
-    if not parts or len(parts) > 3 or any(part >= 60 for part in parts[1:]):
-        raise ValueError(text)
-    seconds = 0
-    for part in parts:
-        seconds = seconds * 60 + part
-    return seconds
-
-
-def format_wait(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{rest:02d}" if hours else f"{minutes}:{rest:02d}"
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
 
 class ParticipantAutocomplete(AutocompleteSelect):
@@ -106,8 +87,8 @@ class ContactForm(forms.ModelForm):
     wait = forms.CharField(
         label=gettext_lazy("Wait"),
         required=False,
-        help_text=gettext_lazy("Seconds, or minutes:seconds such as 4:30."),
-        widget=forms.TextInput(attrs={"size": 10, "inputmode": "numeric"}),
+        help_text=gettext_lazy("Minutes:seconds such as 4:30, or hours:minutes:seconds."),
+        widget=forms.TextInput(attrs={"size": 10, "inputmode": "numeric", "autocomplete": "off"}),
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason for this change"),
@@ -161,31 +142,90 @@ class ContactForm(forms.ModelForm):
             del self.fields["handled_by"]  # scoring.md: always an agent outside chat and Messenger
         if not self.locked:
             del self.fields["reason"]
+        self._wait_field()
         answers = contact_answers(contact=self.instance) if self.instance.pk else {}
-        if self.instance.pk:
-            self.fields["wait"].initial = format_wait(self.instance.wait_seconds)
         unchosen = set(self.instance.unchosen) if self.instance.pk else None
         for question in self.questions:
+            if question is self.scored_by_wait:
+                continue  # its points come from the wait: no buttons to override them with
             self.fields[question_field_name(question)] = question_field(
                 question, initial=choice_of(question.key, answers, unchosen)
             )
+
+    def _wait_field(self) -> None:
+        """The wait as the channel measures it (e-mail: when the reply came), with its limit and its bands said."""
+        rule = edition_wait_rules(edition=self.edition).get(self.channel)
+        by_key = {question.key: question for question in self.questions}
+        self.scored_by_wait = by_key.get(rule.question_key) if rule is not None and rule.bands else None
+        if self.channel == "email":
+            del self.fields["wait"]
+            self.fields["received_at"] = forms.DateTimeField(
+                label=_("Reply received"),
+                required=False,
+                input_formats=[LOCAL_MINUTE, "%Y-%m-%dT%H:%M:%S"],
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+                help_text=_("When the reply came; the wait counts from when you sent the e-mail."),
+            )
+            if self.instance.pk and self.instance.wait_seconds is not None and self.instance.happened_at is not None:
+                received = self.instance.happened_at + timedelta(seconds=self.instance.wait_seconds)
+                self.fields["received_at"].initial = timezone.localtime(received)
+            field = self.fields["received_at"]
+        else:
+            if self.instance.pk:
+                self.fields["wait"].initial = clock_text(self.instance.wait_seconds)
+            field = self.fields["wait"]
+        notes = [str(field.help_text)]
+        if rule is not None and (
+            limit := limit_text(limit_seconds=rule.limit_seconds, limit_working_days=rule.limit_working_days)
+        ):
+            notes.append(_("Limit: %(limit)s; longer counts as unanswered.") % {"limit": limit})
+            field.widget.attrs |= {
+                "data-limit-seconds": rule.limit_seconds or "",
+                "data-limit-days": rule.limit_working_days or "",
+            }
+        if rule is not None and self.scored_by_wait is not None:
+            notes.append(
+                _("It scores “%(question)s”: %(bands)s.")
+                % {"question": self.scored_by_wait.text, "bands": bands_text(rule.bands)}
+            )
+            field.widget.attrs |= {
+                "data-bands": json.dumps(rule.bands),
+                "data-points-template": _("Points from the wait: %(points)s of %(max)s")
+                % {"points": "%(points)s", "max": self.scored_by_wait.max_points},
+            }
+        field.help_text = " ".join(notes)
+
+    def wait_field_name(self) -> str:
+        return "received_at" if "received_at" in self.fields else "wait"
 
     def areas(self) -> list[tuple[str, list[str]]]:
         """The questionnaire's fields grouped by performance area, in questionnaire order."""
         grouped: dict[str, list[str]] = {}
         for question in self.questions:
-            grouped.setdefault(question.area, []).append(question_field_name(question))
+            if question is not self.scored_by_wait:
+                grouped.setdefault(question.area, []).append(question_field_name(question))
         return list(grouped.items())
+
+    def _wait_seconds(self, cleaned: dict[str, Any]) -> tuple[int | None, bool]:
+        """The wait in seconds from the form (None for none), and whether what was entered could not be read."""
+        if "received_at" in self.fields:
+            received, sent = cleaned.get("received_at"), cleaned.get("happened_at")
+            if received is None or sent is None:
+                return None, "received_at" in self.errors
+            if received < sent:
+                self.add_error("received_at", _("The reply cannot come before the e-mail was sent."))
+                return None, True
+            return int((received - sent).total_seconds()), False
+        try:
+            return parse_wait(cleaned.get("wait") or ""), False
+        except ValueError:
+            self.add_error("wait", _("Give the wait as minutes:seconds (4:30) or hours:minutes:seconds (1:04:30)."))
+            return None, True
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        wait_unreadable = False
-        try:
-            wait_seconds = parse_wait(cleaned.get("wait") or "")
-        except ValueError:
-            self.add_error("wait", _("Give the wait in seconds (270) or minutes:seconds (4:30)."))
-            wait_seconds, wait_unreadable = None, True
+        wait_seconds, wait_unreadable = self._wait_seconds(cleaned)
         answered = bool(cleaned.get("answered"))
         if not answered:
             wait_seconds = None  # nobody answered: there was no wait to keep
@@ -216,7 +256,7 @@ class ContactForm(forms.ModelForm):
         except ContactInvalid as invalid:
             for name, reasons in invalid.errors.items():
                 field = self._field_for(name)
-                if field in self.errors or (field == "wait" and wait_unreadable):
+                if field in self.errors or (field == self.wait_field_name() and wait_unreadable):
                     continue
                 for reason in reasons:
                     self.add_error(field, reason)
@@ -227,7 +267,7 @@ class ContactForm(forms.ModelForm):
         if "." in name:
             return f"q_{name.split('.', 1)[1]}"
         mapping = {
-            "wait_seconds": "wait",
+            "wait_seconds": self.wait_field_name(),
             "judge": "participant",
             "channel": None,
             "status": None,
@@ -236,9 +276,6 @@ class ContactForm(forms.ModelForm):
         }
         field = mapping.get(name, name)
         return field if field in self.fields else None
-
-
-LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
 
 class SiteContactForm(ContactForm):
@@ -258,7 +295,7 @@ class SiteContactForm(ContactForm):
 
     def main_fields(self) -> list[forms.BoundField]:
         """The fields above the questionnaire, in the order a judge fills them in."""
-        names = ["participant", "happened_at", "answered", "wait", "handled_by", "comment", "reason"]
+        names = ["participant", "happened_at", "answered", "wait", "received_at", "handled_by", "comment", "reason"]
         return [self[name] for name in names if name in self.fields]
 
     def area_fields(self) -> list[tuple[str, list[forms.BoundField]]]:

@@ -367,3 +367,71 @@ class JudgeCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.judge} · {self.per_week}"
+
+
+# The award's limits (Kundeserviceprisen's method): phone and chat 5 minutes, Messenger 30 minutes, e-mail 3 working
+# days. A new edition starts with them (channels_app.services.wait_rules_default); an imported one has its own data.
+DEFAULT_WAIT_LIMITS: dict[str, tuple[int | None, int | None]] = {
+    "phone": (5 * 60, None),
+    "email": (None, 3),
+    "chat": (5 * 60, None),
+    "messenger": (30 * 60, None),
+}
+
+
+class WaitRule(models.Model):
+    """A channel's waiting time in an edition: the limit past which a contact counts as unanswered, and the optional
+    bands that score its waiting-time question from the wait (docs/waiting-time.md)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="wait_rules", verbose_name=_("edition"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    limit_seconds = models.PositiveIntegerField(
+        _("limit (seconds)"), null=True, blank=True, help_text=_("Longer than this, the contact counts as unanswered.")
+    )
+    limit_working_days = models.PositiveSmallIntegerField(
+        _("limit (working days)"), null=True, blank=True, help_text=_("For e-mail: the reply must come within this.")
+    )
+    question_key = models.CharField(
+        _("waiting-time question"),
+        max_length=MAX_KEY,
+        blank=True,
+        help_text=_("The key of the question the bands score (e.g. wait); empty: the judge scores it."),
+    )
+    bands = models.JSONField(
+        _("points bands"),
+        default=list,
+        blank=True,
+        help_text=_("[[seconds, points], ...], the seconds rising: a wait up to a band's seconds earns its points."),
+    )
+
+    class Meta:
+        verbose_name = _("waiting-time rule")
+        verbose_name_plural = _("waiting-time rules")
+        ordering = ["edition", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "channel"], name="wait_rule_once_per_channel"),
+            models.CheckConstraint(
+                condition=Q(limit_seconds__isnull=True) | Q(limit_working_days__isnull=True), name="wait_rule_one_limit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.get_channel_display()}"
+
+
+class OpeningHours(models.Model):
+    """When a participant can be tested, where it differs from the plan's testing window (a shop that opens at 10)."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("participant")
+    )
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="opening_hours_open_first")]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.opens:%H:%M}-{self.closes:%H:%M}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from award.models import CHANNEL_ORDER, Edition, Participant
 from award.roles import JUDGES
-from channels_app.models import Contact, ContactStatus, JudgeConflict, PlannedContact, Question
+from channels_app.models import Contact, ContactStatus, JudgeConflict, PlannedContact, Question, WaitRule
 
 
 def edition_questionnaire(*, edition: Edition) -> dict[str, list[Question]]:
@@ -22,6 +22,11 @@ def edition_questionnaire(*, edition: Edition) -> dict[str, list[Question]]:
     for question in Question.objects.filter(edition=edition).order_by("channel", "position", "pk"):
         questionnaire[question.channel].append(question)
     return dict(questionnaire)
+
+
+def edition_wait_rules(*, edition: Edition) -> dict[str, WaitRule]:
+    """channel -> the edition's waiting-time rule; a channel missing here has no limit and no bands."""
+    return {rule.channel: rule for rule in WaitRule.objects.filter(edition=edition)}
 
 
 def edition_conflicts(*, edition: Edition) -> set[tuple[int, int]]:

@@ -7,6 +7,7 @@ of scoring.md or bundle-format.md is written once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -23,10 +24,20 @@ from award.models import CHANNEL_ORDER, Channel, Edition, Participant
 from award.roles import JUDGES
 from award.selectors import user_is_organiser
 from award.services import Invalid, edition_data_changed
-from channels_app.models import Answer, Contact, ContactStatus, HandledBy, JudgeConflict, Question
+from channels_app.models import (
+    DEFAULT_WAIT_LIMITS,
+    Answer,
+    Contact,
+    ContactStatus,
+    HandledBy,
+    JudgeConflict,
+    Question,
+    WaitRule,
+)
 from channels_app.planning import plan_link
-from channels_app.rules import MAX_COMMENT, MAX_WAIT_SECONDS
-from channels_app.selectors import contact_answers, edition_conflicts, edition_questionnaire
+from channels_app.rules import MAX_COMMENT, MAX_WAIT_SECONDS, wait_text
+from channels_app.selectors import contact_answers, edition_conflicts, edition_questionnaire, edition_wait_rules
+from channels_app.waiting import band_points, bands_errors, clock_text, limit_text, past_limit
 from scoring import rules
 from scoring.rules import BOT_CHANNELS
 
@@ -69,10 +80,13 @@ def contact_clean(
     data: ContactInput,
     questionnaire: dict[str, list[Question]] | None = None,
     conflicts: set[tuple[int, int]] | None = None,
+    wait_rules: dict[str, WaitRule] | None = None,
 ) -> CleanContact:
     """Check one contact against every rule; raise ContactInvalid naming each bad field."""
     if questionnaire is None:
         questionnaire = edition_questionnaire(edition=edition)
+    if wait_rules is None:
+        wait_rules = edition_wait_rules(edition=edition)
     errors: dict[str, list[str]] = {}
 
     def bad(name: str, reason: str) -> None:
@@ -137,8 +151,9 @@ def contact_clean(
         bad("void_reason", _("give a reason for voiding the contact"))
 
     questions = {question.key: question for question in questionnaire.get(channel, [])}
+    answers = _wait_checked(data, wait_rules.get(channel), questions, bad)
     points: list[tuple[Question, int]] = []  # pairs, not a dict: a model's hash costs, and an import checks many rows
-    for key, value in data.answers.items():
+    for key, value in answers.items():
         name = f"{channel}.{key}"
         question = questions.get(key)
         if question is None:
@@ -154,7 +169,7 @@ def contact_clean(
 
     # Every question needs an explicit choice, points or N/A, before the contact counts: one forgotten would
     # drop out of the points possible and raise the score. A draft may wait; a contact nobody answered has none.
-    unchosen = [key for key in questions if key not in data.answers] if data.answered else []
+    unchosen = [key for key in questions if key not in answers] if data.answered else []
     if unchosen and data.status != ContactStatus.DRAFT:
         for key in unchosen:
             bad(f"{channel}.{key}", _("choose the points, or N/A"))
@@ -172,6 +187,46 @@ def contact_clean(
     if errors:
         raise ContactInvalid(errors)
     return CleanContact(data=data, score=score, points=points, unchosen=unchosen)
+
+
+def _wait_checked(
+    data: ContactInput, rule: WaitRule | None, questions: dict[str, Question], bad: Callable[[str, str], None]
+) -> dict[str, int | None]:
+    """The contact's answers, with the waiting-time question scored from the wait where the edition has bands for it;
+    a wait past the channel's limit, or points that differ from the bands', is refused (docs/waiting-time.md)."""
+    if rule is None or not data.answered:
+        return data.answers
+    channel, wait = data.channel, data.wait_seconds
+    if wait is not None and data.happened_at is not None:
+        local = timezone.localtime(data.happened_at)
+        if past_limit(
+            wait_seconds=wait, happened_at=local, limit_seconds=rule.limit_seconds, limit_working_days=rule.limit_working_days
+        ):
+            values = {
+                "wait": wait_text(wait) if rule.limit_working_days is not None else clock_text(wait),
+                "limit": limit_text(limit_seconds=rule.limit_seconds, limit_working_days=rule.limit_working_days),
+                "channel": Channel(channel).label,
+            }
+            bad(
+                "wait_seconds",
+                _("a wait of %(wait)s is past the limit for %(channel)s (%(limit)s): the contact counts as unanswered") % values,
+            )
+    question = questions.get(rule.question_key)
+    if not rule.bands or question is None:
+        return data.answers
+    if wait is None:
+        if data.status != ContactStatus.DRAFT:
+            bad("wait_seconds", _("required: the wait scores the question “%(question)s”") % {"question": question.text})
+        return data.answers
+    earned = band_points(rule.bands, wait)
+    if rule.question_key in data.answers and data.answers[rule.question_key] != earned:
+        given = data.answers[rule.question_key]
+        bad(
+            f"{channel}.{rule.question_key}",
+            _("a wait of %(wait)s earns %(points)s by the edition's bands, not %(given)s")
+            % {"wait": clock_text(wait), "points": earned, "given": _("N/A") if given is None else given},
+        )
+    return {**data.answers, rule.question_key: earned}
 
 
 # The fields a contact's history and its "unchanged" check compare.
@@ -221,6 +276,7 @@ def contact_record(
     source: Source,
     questionnaire: dict[str, list[Question]] | None = None,
     conflicts: set[tuple[int, int]] | None = None,
+    wait_rules: dict[str, WaitRule] | None = None,
     reason: str = "",
 ) -> tuple[Contact, str]:
     """Create the contact, or update the one with this ref; return it and created/updated/unchanged.
@@ -229,7 +285,7 @@ def contact_record(
     score bumps the edition's data version and enqueues a rescoring. After the
     edition's final publication only organisers may change contacts, with a reason.
     """
-    clean = contact_clean(edition=edition, data=data, questionnaire=questionnaire, conflicts=conflicts)
+    clean = contact_clean(edition=edition, data=data, questionnaire=questionnaire, conflicts=conflicts, wait_rules=wait_rules)
     with transaction.atomic():
         contact = (
             Contact.objects.select_for_update(of=("self",))
@@ -400,3 +456,41 @@ def conflict_withdraw(*, conflict: JudgeConflict, user: User | None = None, sour
     with transaction.atomic():
         history_record(subject=conflict, action=Action.DELETE, user=user, source=source)
         conflict.delete()
+
+
+def wait_rules_default(*, edition: Edition) -> list[WaitRule]:
+    """Give the edition the award's waiting-time limits for each channel it has none for (no bands); the new rules."""
+    existing = set(WaitRule.objects.filter(edition=edition).values_list("channel", flat=True))
+    rules_ = [
+        WaitRule(edition=edition, channel=channel, limit_seconds=seconds, limit_working_days=days)
+        for channel, (seconds, days) in DEFAULT_WAIT_LIMITS.items()
+        if channel not in existing
+    ]
+    return WaitRule.objects.bulk_create(rules_)
+
+
+def wait_rule_errors(
+    *,
+    channel: str,
+    limit_seconds: int | None,
+    limit_working_days: int | None,
+    question: Question | None,
+    question_key: str,
+    bands: object,
+) -> dict[str, list[str]]:
+    """What is wrong with a waiting-time rule, {field: [reasons]}: one limit at most, bands for a question of the
+    channel's questionnaire, rising, with points the question allows."""
+    errors: dict[str, list[str]] = {}
+    if limit_seconds is not None and limit_working_days is not None:
+        errors["limit_working_days"] = [_("give the limit in seconds or in working days, not both")]
+    if limit_seconds is not None and not 1 <= limit_seconds <= MAX_WAIT_SECONDS:
+        errors["limit_seconds"] = [_("must be whole seconds from 1 to %(max)s") % {"max": MAX_WAIT_SECONDS}]
+    if question_key and question is None:
+        errors["question_key"] = [
+            _("the %(channel)s questionnaire has no question “%(key)s”") % {"channel": channel, "key": question_key}
+        ]
+    if bands and not question_key:
+        errors["question_key"] = [_("name the question the bands score")]
+    if found := bands_errors(bands or [], max_points=question.max_points if question else None):
+        errors["bands"] = found
+    return errors

@@ -43,10 +43,10 @@ from channels_app.bundle.format import (
     Problem,
     problems_of,
 )
-from channels_app.models import Answer, Contact, ContactStatus, Question
+from channels_app.models import Answer, Contact, ContactStatus, Question, WaitRule
 from channels_app.planning import plan_link_all
 from channels_app.rules import IMPORT_VOID_REASON, MAX_REF
-from channels_app.selectors import edition_conflicts, edition_questionnaire
+from channels_app.selectors import edition_conflicts, edition_questionnaire, edition_wait_rules
 from channels_app.services import (
     CleanContact,
     ContactInput,
@@ -104,6 +104,7 @@ class _Import:
     questionnaire: dict[str, list[Question]]
     participants: dict[str, Participant]
     conflicts: set[tuple[int, int]]
+    wait_rules: dict[str, WaitRule]
     summary: ImportSummary
     missing_columns: set[str] = field(default_factory=set)  # reported once, at line 1
     header_found: list[Problem] = field(default_factory=list)
@@ -155,6 +156,7 @@ def contacts_import(
         questionnaire=questionnaire,
         participants={p.name: p for p in Participant.objects.filter(edition=edition).with_channels()},
         conflicts=edition_conflicts(edition=edition),
+        wait_rules=edition_wait_rules(edition=edition),
         summary=ImportSummary(dry_run=dry_run),
     )
     if found := separator_problem(header, CONTACT_COLUMNS):
@@ -404,7 +406,13 @@ def _parse_row(state: _Import, row: Row) -> tuple[_Row | None, list[Problem]]:
         void_reason=IMPORT_VOID_REASON if voided else "",
     )
     try:
-        clean = contact_clean(edition=state.edition, data=data, questionnaire=state.questionnaire, conflicts=state.conflicts)
+        clean = contact_clean(
+            edition=state.edition,
+            data=data,
+            questionnaire=state.questionnaire,
+            conflicts=state.conflicts,
+            wait_rules=state.wait_rules,
+        )
     except ContactInvalid as invalid:
         # A column that failed to parse is reported once, by its parse error; with `answered` unreadable, what
         # depends on it (the wait, the handler, the answers) says nothing more.

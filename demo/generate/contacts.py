@@ -36,6 +36,8 @@ from demo.generate.edition import (
     OFFSET,
     QUESTIONNAIRES,
     STARTS_ON,
+    WAIT_BANDS,
+    WAIT_LIMITS,
     WAIT_SCALES,
 )
 from scoring import rules
@@ -257,6 +259,22 @@ def draw_wait(plan: Plan, rng: random.Random, handled_by: str) -> int:
     return round(clamp(plan.median_wait * math.exp(rng.gauss(0, 0.6)), low, high))
 
 
+def fit_wait(channel: str, seconds: int) -> int:
+    """A wait drawn on WAIT_SCALES, moved inside the channel's limit so that WAIT_BANDS give it the same points: each
+    band of the scale onto the same band of the limit's, linearly; past the scale's last band, into what is left."""
+    _, scale = WAIT_SCALES[channel]
+    old = [0, *(limit for limit, _points in scale)]
+    new = [0, *(limit for limit, _points in WAIT_BANDS[channel])]
+    old.append(max(PROFILES[channel].wait_bounds[1], old[-1] + 1))
+    new.append(WAIT_LIMITS[channel])
+    if seconds <= old[1]:
+        return round(seconds * new[1] / old[1])
+    for low, high, new_low, new_high in zip(old[1:], old[2:], new[1:], new[2:], strict=True):
+        if seconds <= high:
+            return min(new_high, new_low + max(1, round((seconds - low) * (new_high - new_low) / (high - low))))
+    return new[-1]
+
+
 def wait_points(channel: str, wait_seconds: int) -> int:
     _, scale = WAIT_SCALES[channel]
     return next((points for limit, points in scale if wait_seconds <= limit), 0)
@@ -307,6 +325,7 @@ def draw_contact(plan: Plan, rng: random.Random, calendar: Calendar, *, answered
             contact.answers[question.key] = None
         else:
             contact.answers[question.key] = draw_points(question.max_points, contact_level, rng)
+    contact.wait_seconds = fit_wait(plan.channel, contact.wait_seconds)  # inside the limit, with the same points
     return contact
 
 

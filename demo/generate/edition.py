@@ -147,3 +147,16 @@ WAIT_SCALES: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {
     "chat": ("ventetid", ((20, 5), (45, 4), (90, 3), (180, 2), (300, 1))),
     "messenger": ("svartid", ((120, 6), (300, 5), (900, 4), (1800, 3), (3600, 2), (4 * 3600, 1))),
 }
+
+# The award's limits (phone and chat 5 minutes, Messenger 30 minutes, e-mail 3 working days) and the bands that score
+# the waiting question inside them: the demo edition's waiting-time rules. A wait drawn on the scale above is fitted
+# inside its limit band for band (contacts.fit_wait), so that it keeps its points and every number stays the same.
+# An e-mail is fitted within 72 hours: inside 3 working days whatever the day it was sent.
+WAIT_LIMITS: dict[str, int] = {"phone": 5 * 60, "email": 72 * 3600, "chat": 5 * 60, "messenger": 30 * 60}
+EMAIL_WORKING_DAYS = 3
+WAIT_BANDS: dict[str, tuple[tuple[int, int], ...]] = {
+    "phone": ((30, 5), (60, 4), (120, 3), (240, 2), (270, 1)),
+    "email": ((3600, 8), (7200, 7), (4 * 3600, 6), (8 * 3600, 5), (24 * 3600, 4), (48 * 3600, 2), (60 * 3600, 1)),
+    "chat": ((20, 5), (45, 4), (90, 3), (180, 2), (240, 1)),
+    "messenger": ((120, 6), (300, 5), (900, 4), (1200, 3), (1500, 2), (1650, 1)),
+}

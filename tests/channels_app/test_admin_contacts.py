@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import ChangeRecord
 from award.models import Edition, Participant
-from channels_app.forms import format_wait, parse_wait
 from channels_app.models import Contact, JudgeConflict, Question
+from channels_app.waiting import clock_text as format_wait
+from channels_app.waiting import parse_wait
 from publications.services import publication_create
 from scoring.models import ChannelStanding
 from tests.admin_forms import ADD, add_url, assert_sent_away, phone_form, question_form
@@ -114,7 +115,7 @@ def test_a_draft_counts_nowhere_and_may_be_half_filled(
     ("changes", "field", "message"),
     [
         ({"happened_at_0": "2021-05-01"}, "happened_at", "2021-05-01 is outside the edition (2021-01-15 to 2021-04-12)"),
-        ({"wait": "four"}, "wait", "Give the wait in seconds (270) or minutes:seconds (4:30)."),
+        ({"wait": "four"}, "wait", "Give the wait as minutes:seconds (4:30) or hours:minutes:seconds (1:04:30)."),
         ({"wait": "999:00:00"}, "wait", "must be whole seconds from 0 to 2592000"),
         ({"q_wait": "6"}, "q_wait", "Select a valid choice. 6 is not one of the available choices."),
         (
@@ -370,7 +371,7 @@ def test_all_errors_come_at_once(judge1: Any, mini: Edition, client_as: ClientAs
     response = client_as("judge1").post(add_url(mini), form)
 
     errors = response.context["adminform"].form.errors
-    assert errors["wait"] == ["Give the wait in seconds (270) or minutes:seconds (4:30)."]
+    assert errors["wait"] == ["Give the wait as minutes:seconds (4:30) or hours:minutes:seconds (1:04:30)."]
     assert errors["happened_at"] == ["2021-05-01 is outside the edition (2021-01-15 to 2021-04-12)"]
     assert errors["q_greeting"] == ["choose the points, or N/A"]
 

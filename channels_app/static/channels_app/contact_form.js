@@ -115,8 +115,52 @@ function contactForm() {
     }
   }
 
+  // The waiting-time question scored from the wait by the edition's bands: its points shown as the wait is typed.
+  const waitInput = form.querySelector("[data-bands]");
+  let waitOutput = null;
+  if (waitInput) {
+    waitOutput = document.createElement("output");
+    waitOutput.className = "wait-points";
+    waitOutput.setAttribute("aria-live", "polite");
+    waitInput.insertAdjacentElement("afterend", waitOutput);
+  }
+
+  function waitSeconds() {
+    if (waitInput.type === "datetime-local") {
+      const sent = form.querySelector("[name=happened_at]");
+      const start = sent ? Date.parse(sent.value) : NaN;
+      const end = Date.parse(waitInput.value);
+      return Number.isNaN(start) || Number.isNaN(end) || end < start ? null : Math.round((end - start) / 1000);
+    }
+    const match = /^\s*(\d+)(?::(\d+))?(?::(\d+))?\s*$/.exec(waitInput.value);
+    if (!match) {
+      return null;
+    }
+    const parts = match.slice(1).filter((part) => part !== undefined).map(Number);
+    if (parts.slice(1).some((part) => part >= 60)) {
+      return null;
+    }
+    return parts.reduce((seconds, part) => seconds * 60 + part, 0);
+  }
+
+  function showWaitPoints() {
+    if (!waitOutput) {
+      return;
+    }
+    const seconds = waitSeconds();
+    if (seconds === null) {
+      waitOutput.textContent = "";
+      return;
+    }
+    const bands = JSON.parse(waitInput.dataset.bands);
+    const band = bands.find(([limit]) => seconds <= limit);
+    waitOutput.textContent = waitInput.dataset.pointsTemplate.replace("%(points)s", String(band ? band[1] : 0));
+  }
+
   restore();
   showAnswered();
+  showWaitPoints();
+  form.addEventListener("input", showWaitPoints);
   form.addEventListener("change", (event) => {
     if (event.target === answered) {
       showAnswered();

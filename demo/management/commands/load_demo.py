@@ -12,9 +12,11 @@ from django.db import transaction
 from award.models import Edition, Membership, Participant
 from award.roles import ORGANISERS, roles_ensure
 from channels_app.bundle.importer import import_edition
+from channels_app.models import WaitRule
 from channels_app.planning import plan_edition
 from channels_app.services import judge_ensure
 from demo.generate import generate_bundle
+from demo.generate.edition import EMAIL_WORKING_DAYS, WAIT_BANDS, WAIT_LIMITS, WAIT_SCALES
 from publications.models import PublicationKind
 from publications.selectors import publication_latest
 from publications.services import publication_create
@@ -27,6 +29,22 @@ DEMO_LOGINS = [
     ("judge", "dommer1", "demo-dommer-2021"),
     ("company user (Sognenett)", "sognenett", "demo-sognenett-2021"),
 ]
+
+
+def demo_wait_rules(edition: Edition) -> None:
+    """The demo edition's waiting-time rules: the award's limits and the bands its contacts were scored with."""
+    for channel, (key, _scale) in WAIT_SCALES.items():
+        days = EMAIL_WORKING_DAYS if channel == "email" else None
+        WaitRule.objects.update_or_create(
+            edition=edition,
+            channel=channel,
+            defaults={
+                "limit_seconds": None if days else WAIT_LIMITS[channel],
+                "limit_working_days": days,
+                "question_key": key,
+                "bands": [list(band) for band in WAIT_BANDS[channel]],
+            },
+        )
 
 
 class Command(BaseCommand):
@@ -56,6 +74,7 @@ class Command(BaseCommand):
                 user.save()
 
         edition = edition_participant.edition
+        demo_wait_rules(edition)
         plan = plan_edition(edition=edition)  # the season's plan, made by the same service as `manage.py plan`
         self.stdout.write(f"Contact plan: {plan.planned} contacts planned, {plan.done} done, {plan.second_tries} second tries.")
         interim = publication_latest(year=edition.year, kind=PublicationKind.INTERIM)
