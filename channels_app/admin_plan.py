@@ -114,7 +114,8 @@ class WaitRuleForm(forms.ModelForm):
         fields = ["edition", "channel", "limit_seconds", "limit_working_days", "question_key", "bands"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         edition, channel, key = cleaned.get("edition"), cleaned.get("channel"), cleaned.get("question_key") or ""
         if edition is None or channel is None:
             return cleaned

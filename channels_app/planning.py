@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from award.models import Edition, Participant
 from award.roles import JUDGES
-from channels_app.models import Contact, ContactStatus, JudgeCapacity, PlannedContact, PlanSettings
+from channels_app.models import Contact, ContactStatus, JudgeCapacity, OpeningHours, PlannedContact, PlanSettings
 from channels_app.plan_rules import CHANNEL_ORDER, channel_counts, spread, working_days
 from channels_app.selectors import edition_conflicts
 
@@ -101,6 +101,20 @@ class _Planner:
             (entry.judge_id, _week(entry)) for entry in self.entries if entry.judge_id is not None
         )
         self.share_limit = max(1, math.ceil(settings.contacts_per_participant * settings.max_judge_share / 100))
+        self.hours = {
+            hours.participant_id: (hours.opens, hours.closes)
+            for hours in OpeningHours.objects.filter(participant__edition=edition)
+        }
+
+    def _window(self, participant_id: int) -> tuple[time, time]:
+        """When a participant is tested: the testing window inside its opening hours (its hours alone if they do not
+        meet the window: a company is called when it is open)."""
+        window = (self.settings.window_opens, self.settings.window_closes)
+        hours = self.hours.get(participant_id)
+        if hours is None:
+            return window
+        opens, closes = max(window[0], hours[0]), min(window[1], hours[1])
+        return (opens, closes) if opens < closes else hours
 
     def run(self) -> None:
         participants = list(Participant.objects.filter(edition=self.edition).with_channels().order_by("pk"))
@@ -122,7 +136,7 @@ class _Planner:
         moments = spread(
             sum(counts.values()),
             self.days,
-            window=(self.settings.window_opens, self.settings.window_closes),
+            window=self._window(participant.pk),
             offset=participant.pk,
         )
         desired: dict[str, list[datetime]] = defaultdict(list)
@@ -139,6 +153,7 @@ class _Planner:
             if extra < 0:  # new slots: the desired moments after the ones already planned
                 for moment in desired[channel][len(entries) :]:
                     self._create(participant, channel, moment)
+        self._keep_inside(participant.pk)
         for entry in [e for e in self.entries if e.participant_id == participant.pk and not e.done]:
             if not self._allowed(entry.judge_id, participant.pk, entry):
                 old = entry.judge_id
@@ -147,6 +162,20 @@ class _Planner:
                 if old is not None:
                     self.summary.moved += 1
                 entry.save(update_fields=["judge"])
+
+    def _keep_inside(self, participant_id: int) -> None:
+        """A pending entry outside the participant's window (its opening hours changed) moves to the nearest time
+        inside it, the same day: the least move that keeps the plan true."""
+        opens, closes = self._window(participant_id)
+        last = (datetime.combine(date.min, closes) - timedelta(minutes=1)).time()
+        for entry in [e for e in self.entries if e.participant_id == participant_id and not e.done]:
+            local = timezone.localtime(entry.planned_at)
+            if opens <= local.time() <= last:
+                continue
+            moved = opens if local.time() < opens else last
+            entry.planned_at = timezone.make_aware(datetime.combine(local.date(), moved))
+            entry.save(update_fields=["planned_at"])
+            self.summary.moved += 1
 
     def _create(self, participant: Participant, channel: str, moment: datetime, attempt: int = 1) -> PlannedContact:
         entry = PlannedContact(edition=self.edition, participant=participant, channel=channel, planned_at=moment, attempt=attempt)

@@ -151,9 +151,9 @@ def contact_clean(
         bad("void_reason", _("give a reason for voiding the contact"))
 
     questions = {question.key: question for question in questionnaire.get(channel, [])}
-    answers = _wait_checked(data, wait_rules.get(channel), questions, bad)
+    chosen = _wait_checked(data, wait_rules.get(channel), questions, bad)
     points: list[tuple[Question, int]] = []  # pairs, not a dict: a model's hash costs, and an import checks many rows
-    for key, value in answers.items():
+    for key, value in chosen.items():
         name = f"{channel}.{key}"
         question = questions.get(key)
         if question is None:
@@ -169,7 +169,7 @@ def contact_clean(
 
     # Every question needs an explicit choice, points or N/A, before the contact counts: one forgotten would
     # drop out of the points possible and raise the score. A draft may wait; a contact nobody answered has none.
-    unchosen = [key for key in questions if key not in answers] if data.answered else []
+    unchosen = [key for key in questions if key not in chosen] if data.answered else []
     if unchosen and data.status != ContactStatus.DRAFT:
         for key in unchosen:
             bad(f"{channel}.{key}", _("choose the points, or N/A"))

@@ -196,3 +196,35 @@ def test_the_plan_commands_name_a_missing_edition_in_the_readers_language(db: No
         call_command("plan", "2031", stdout=io.StringIO())
 
     assert str(raised.value) == "Ingen årgang 2031."
+
+
+def test_opening_hours_keep_a_participants_contacts_inside_them(mini: Edition, judges: list[Any]) -> None:
+    from channels_app.models import OpeningHours
+
+    plan_edition(edition=mini)
+    sixt = Participant.objects.get(edition=mini, name="Sixt")
+    others_before = [row for row in plan_of(mini) if row[0] != "Sixt"]
+    pending = PlannedContact.objects.filter(participant=sixt, contact__isnull=True)
+    outside = sum(1 for e in pending if not time(11, 0) <= timezone.localtime(e.planned_at).time() < time(14, 0))
+    assert outside > 0  # the sample's plan has some from 09:00 to 11:00 and after 14:00
+    OpeningHours.objects.create(participant=sixt, opens=time(11, 0), closes=time(14, 0))
+
+    summary = plan_edition(edition=mini)
+
+    times = [
+        timezone.localtime(e.planned_at).time() for e in PlannedContact.objects.filter(participant=sixt, contact__isnull=True)
+    ]
+    assert times and all(time(11, 0) <= moment < time(14, 0) for moment in times)
+    assert summary.moved == outside  # those moved, and only those
+    assert [row for row in plan_of(mini) if row[0] != "Sixt"] == others_before  # nobody else moved
+    assert plan_edition(edition=mini).moved == 0  # made again: nothing more to move
+
+
+def test_opening_hours_outside_the_window_are_the_hours_tested(mini: Edition, judges: list[Any]) -> None:
+    from channels_app.models import OpeningHours
+
+    tussa = Participant.objects.get(edition=mini, name="Tussa")
+    OpeningHours.objects.create(participant=tussa, opens=time(16, 0), closes=time(20, 0))
+    plan_edition(edition=mini)
+    times = [timezone.localtime(e.planned_at).time() for e in PlannedContact.objects.filter(participant=tussa)]
+    assert len(times) == 25 and all(time(16, 0) <= moment < time(20, 0) for moment in times)

@@ -225,6 +225,7 @@ def test_the_demo_keeps_its_contacts_inside_its_rules(demo: Any) -> None:
     checked = 0
     for contact in answered:
         rule = rules_[contact.channel]
+        assert contact.wait_seconds is not None, contact.ref
         local = contact.happened_at.astimezone(OSLO)
         assert not past_limit(
             wait_seconds=contact.wait_seconds,
