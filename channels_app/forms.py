@@ -181,7 +181,7 @@ class ContactForm(forms.ModelForm):
             notes.append(_("Limit: %(limit)s; longer counts as unanswered.") % {"limit": limit})
             field.widget.attrs |= {
                 "data-limit-seconds": rule.limit_seconds or "",
-                "data-limit-days": rule.limit_working_days or "",
+                "data-over-template": _("Past the limit (%(limit)s): the contact counts as unanswered.") % {"limit": limit},
             }
         if rule is not None and self.scored_by_wait is not None:
             notes.append(

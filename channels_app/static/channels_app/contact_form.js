@@ -116,7 +116,7 @@ function contactForm() {
   }
 
   // The waiting-time question scored from the wait by the edition's bands: its points shown as the wait is typed.
-  const waitInput = form.querySelector("[data-bands]");
+  const waitInput = form.querySelector("[data-bands], [data-limit-seconds]");
   let waitOutput = null;
   if (waitInput) {
     waitOutput = document.createElement("output");
@@ -149,6 +149,15 @@ function contactForm() {
     }
     const seconds = waitSeconds();
     if (seconds === null) {
+      waitOutput.textContent = "";
+      return;
+    }
+    const limit = Number(waitInput.dataset.limitSeconds || "0");
+    if (limit && seconds > limit && waitInput.dataset.overTemplate) {
+      waitOutput.textContent = waitInput.dataset.overTemplate;
+      return;
+    }
+    if (!waitInput.dataset.bands) {
       waitOutput.textContent = "";
       return;
     }
