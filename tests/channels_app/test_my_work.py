@@ -258,3 +258,34 @@ def test_the_plans_admin_pages_are_the_organisers_alone(planned: Edition, person
         assert set(statuses.values()) == {403}, statuses  # staff, but not theirs
     else:
         assert set(statuses.values()) == {302}, statuses  # to the admin's login: not staff
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/work/contacts/", "/work/contacts/?channel=phone&state=submitted", "/work/conflicts/", "/work/contacts/new/?channel=phone"],
+)
+def test_the_judges_lists_cost_the_same_queries_whatever_the_editions_size(
+    planned: Edition, judge1: Any, url: str, client_as: ClientAs
+) -> None:
+    from channels_app.models import JudgeConflict
+    from tests.conftest import record
+
+    client = client_as("judge1")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    extra = [ParticipantFactory.create(edition=planned, name=f"Ekstra {n}", channels=["phone"]) for n in range(5)]
+    for participant in extra[:3]:
+        for hour in (9, 10, 11):
+            record(
+                planned,
+                participant=participant,
+                channel="phone",
+                judge=judge1,
+                wait_seconds=30,
+                happened_at=datetime(2021, 3, 2, hour, tzinfo=timezone.get_current_timezone()),
+                answers={"wait": 5, "greeting": 4, "solution": 7, "feeling": None},
+            )
+    JudgeConflict.objects.create(judge=judge1, participant=extra[4], reason="cousin")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
