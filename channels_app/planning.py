@@ -54,6 +54,9 @@ def interleave(counts: dict[str, int]) -> list[str]:
     return [channel for _position, _order, channel in sorted(slots)][:total]
 
 
+EMAIL_SENT_BEFORE = time(12, 0)  # the award's method: e-mails are sent before 12:00 on a weekday
+
+
 def closed_days(settings: PlanSettings) -> list[date]:
     """The settings' days without testing; a value that is not a YYYY-MM-DD date is no day (the form refuses it)."""
     days = []
@@ -116,6 +119,24 @@ class _Planner:
         opens, closes = max(window[0], hours[0]), min(window[1], hours[1])
         return (opens, closes) if opens < closes else hours
 
+    def _channel_window(self, participant_id: int, channel: str) -> tuple[time, time]:
+        """The participant's window for one channel: an e-mail is sent before noon (so its reply can come the same
+        working day), when the window opens before noon."""
+        opens, closes = self._window(participant_id)
+        if channel == "email" and opens < EMAIL_SENT_BEFORE:
+            return opens, min(closes, EMAIL_SENT_BEFORE)
+        return opens, closes
+
+    def _squeezed(self, participant_id: int, channel: str, moment: datetime) -> datetime:
+        """A moment spread over the participant's window, moved in proportion into the channel's own window."""
+        (opens, closes), (start, end) = self._window(participant_id), self._channel_window(participant_id, channel)
+        if (start, end) == (opens, closes):
+            return moment
+        day = moment.date()
+        share = (moment - datetime.combine(day, opens)) / (datetime.combine(day, closes) - datetime.combine(day, opens))
+        squeezed = datetime.combine(day, start) + (datetime.combine(day, end) - datetime.combine(day, start)) * share
+        return squeezed.replace(second=0, microsecond=0)
+
     def run(self) -> None:
         participants = list(Participant.objects.filter(edition=self.edition).with_channels().order_by("pk"))
         wanted_ids = {participant.pk for participant in participants}
@@ -141,7 +162,7 @@ class _Planner:
         )
         desired: dict[str, list[datetime]] = defaultdict(list)
         for channel, moment in zip(interleave(counts), moments, strict=True):
-            desired[channel].append(timezone.make_aware(moment))
+            desired[channel].append(timezone.make_aware(self._squeezed(participant.pk, channel, moment)))
         mine = [e for e in self.entries if e.participant_id == participant.pk and e.attempt == 1]
         for channel in {e.channel for e in mine} | set(counts):
             entries = [e for e in mine if e.channel == channel]
@@ -166,9 +187,9 @@ class _Planner:
     def _keep_inside(self, participant_id: int) -> None:
         """A pending entry outside the participant's window (its opening hours changed) moves to the nearest time
         inside it, the same day: the least move that keeps the plan true."""
-        opens, closes = self._window(participant_id)
-        last = (datetime.combine(date.min, closes) - timedelta(minutes=1)).time()
         for entry in [e for e in self.entries if e.participant_id == participant_id and not e.done]:
+            opens, closes = self._channel_window(participant_id, entry.channel)
+            last = (datetime.combine(date.min, closes) - timedelta(minutes=1)).time()
             local = timezone.localtime(entry.planned_at)
             if opens <= local.time() <= last:
                 continue

@@ -228,3 +228,14 @@ def test_opening_hours_outside_the_window_are_the_hours_tested(mini: Edition, ju
     plan_edition(edition=mini)
     times = [timezone.localtime(e.planned_at).time() for e in PlannedContact.objects.filter(participant=tussa)]
     assert len(times) == 25 and all(time(16, 0) <= moment < time(20, 0) for moment in times)
+
+
+def test_emails_are_planned_before_noon_and_the_rest_fill_the_window(mini: Edition, judges: list[Any]) -> None:
+    plan_edition(edition=mini)
+    email = [timezone.localtime(e.planned_at).time() for e in PlannedContact.objects.filter(edition=mini, channel="email")]
+    other = [
+        timezone.localtime(e.planned_at).time() for e in PlannedContact.objects.filter(edition=mini).exclude(channel="email")
+    ]
+    assert email and all(time(9, 0) <= moment < time(12, 0) for moment in email)
+    assert all(time(9, 0) <= moment < time(15, 0) for moment in other) and max(other) >= time(13, 0)
+    assert plan_edition(edition=mini).moved == 0  # made again, nothing moves
