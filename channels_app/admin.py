@@ -35,7 +35,7 @@ from channels_app.admin_upload import upload_paths
 from channels_app.forms import STATUS_BUTTONS, ChannelChoiceForm, ContactForm, ParticipantAutocomplete, VoidForm
 from channels_app.models import Contact, ContactStatus
 from channels_app.rules import id_or_none, wait_text
-from channels_app.selectors import contact_answer_lines, edition_questionnaire, participants_for_contact
+from channels_app.selectors import contact_answer_lines, edition_questionnaire, participants_for_contact, wait_scored_key
 from channels_app.services import (
     ContactInvalid,
     closed_message,
@@ -267,7 +267,8 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         pass  # the answers were written by contact_record
 
     def _saved_message(self, request: HttpRequest, obj: Contact) -> None:
-        messages.success(request, contact_saved_text(obj))
+        scored = wait_scored_key(edition_id=obj.edition_id, channel=obj.channel)
+        messages.success(request, contact_saved_text(obj, scored_by_wait=scored))
 
     def response_add(self, request: HttpRequest, obj: Contact, post_url_continue: str | None = None) -> HttpResponse:
         self._saved_message(request, obj)

@@ -88,7 +88,7 @@ class ContactForm(forms.ModelForm):
         label=gettext_lazy("Wait"),
         required=False,
         help_text=gettext_lazy("Minutes:seconds such as 4:30, or hours:minutes:seconds."),
-        widget=forms.TextInput(attrs={"size": 10, "inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"size": 10, "autocomplete": "off"}),  # no numeric keypad: it has no ":"
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason for this change"),
@@ -181,7 +181,9 @@ class ContactForm(forms.ModelForm):
             notes.append(_("Limit: %(limit)s; longer counts as unanswered.") % {"limit": limit})
             field.widget.attrs |= {
                 "data-limit-seconds": rule.limit_seconds or "",
-                "data-over-template": _("Past the limit (%(limit)s): the contact counts as unanswered.") % {"limit": limit},
+                "data-limit-days": rule.limit_working_days or "",
+                "data-over-template": _("Past the limit (%(limit)s): log the contact as not answered (untick “Answered”).")
+                % {"limit": limit},
             }
         if rule is not None and self.scored_by_wait is not None:
             notes.append(
@@ -265,7 +267,11 @@ class ContactForm(forms.ModelForm):
     def _field_for(self, name: str) -> str | None:
         """The form field that shows the service's error about `name`."""
         if "." in name:
-            return f"q_{name.split('.', 1)[1]}"
+            key = name.split(".", 1)[1]
+            if self.scored_by_wait is not None and key == self.scored_by_wait.key:
+                return self.wait_field_name()  # its points come from the wait: said there
+            field = f"q_{key}"
+            return field if field in self.fields else None
         mapping = {
             "wait_seconds": self.wait_field_name(),
             "judge": "participant",
@@ -274,8 +280,8 @@ class ContactForm(forms.ModelForm):
             "void_reason": None,
             "__all__": None,
         }
-        field = mapping.get(name, name)
-        return field if field in self.fields else None
+        found = mapping.get(name, name)
+        return found if found in self.fields else None
 
 
 class SiteContactForm(ContactForm):

@@ -395,7 +395,10 @@ class WaitRule(models.Model):
         _("waiting-time question"),
         max_length=MAX_KEY,
         blank=True,
-        help_text=_("The key of the question the bands score (e.g. wait); empty: the judge scores it."),
+        help_text=_(
+            "The key of the channel's waiting-time question in its questionnaire, scored by the bands; "
+            "empty: the judge scores it."
+        ),
     )
     bands = models.JSONField(
         _("points bands"),

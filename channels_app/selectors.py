@@ -29,6 +29,12 @@ def edition_wait_rules(*, edition: Edition) -> dict[str, WaitRule]:
     return {rule.channel: rule for rule in WaitRule.objects.filter(edition=edition)}
 
 
+def wait_scored_key(*, edition_id: int, channel: str) -> str:
+    """The key of the question a channel's wait scores by the edition's bands; empty when none does."""
+    rule = WaitRule.objects.filter(edition_id=edition_id, channel=channel).only("question_key", "bands").first()
+    return rule.question_key if rule is not None and rule.bands else ""
+
+
 def edition_conflicts(*, edition: Edition) -> set[tuple[int, int]]:
     """(judge id, participant id) of every declared conflict in the edition: what contact_clean refuses."""
     return set(JudgeConflict.objects.filter(participant__edition=edition).values_list("judge_id", "participant_id"))
@@ -75,6 +81,7 @@ class JudgeWork:
     overdue: list[PlannedContact]  # planned before this week, not done
     second_tries: list[PlannedContact]  # not done
     done: list[PlannedContact]  # the latest done, newest first
+    drafts: list[Contact]  # saved, not yet submitted: they count nowhere
     done_count: int
     planned_count: int
 
@@ -97,8 +104,18 @@ def judge_work(*, judge: User, edition: Edition, today: date) -> JudgeWork:
         overdue=[entry for entry, day in local if entry.attempt == 1 and day < week_start],
         second_tries=[entry for entry, day in local if entry.attempt == 2 and day < next_week],
         done=list(mine.filter(contact__isnull=False).select_related("contact").order_by("-planned_at", "-pk")[:RECENT_DONE]),
+        drafts=list(judge_drafts(judge=judge, edition=edition)[:RECENT_DONE]),
         done_count=counts["done"],
         planned_count=counts["planned"],
+    )
+
+
+def judge_drafts(*, judge: User, edition: Edition) -> QuerySet[Contact]:
+    """A judge's drafts of the edition (not voided), the latest saved first."""
+    return (
+        Contact.objects.filter(edition=edition, judge=judge, status=ContactStatus.DRAFT, voided=False)
+        .select_related("participant")
+        .order_by("-updated_at", "-pk")
     )
 
 

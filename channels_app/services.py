@@ -209,7 +209,7 @@ def _wait_checked(
             }
             bad(
                 "wait_seconds",
-                _("a wait of %(wait)s is past the limit for %(channel)s (%(limit)s): the contact counts as unanswered") % values,
+                _("a wait of %(wait)s is past the limit for %(channel)s (%(limit)s): log the contact as not answered") % values,
             )
     question = questions.get(rule.question_key)
     if not rule.bands or question is None:

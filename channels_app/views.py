@@ -32,6 +32,7 @@ from channels_app.selectors import (
     edition_questionnaire,
     is_judge,
     judge_contacts,
+    judge_drafts,
     judge_work,
 )
 from channels_app.services import (
@@ -159,6 +160,13 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             .first()
         )
         channel = entry.channel if entry is not None else request.GET.get("channel", "")
+        if entry is not None and request.method != "POST":
+            draft = (
+                judge_drafts(judge=judge, edition=edition).filter(participant_id=entry.participant_id, channel=channel).first()
+            )
+            if draft is not None:  # one contact for one slot: the draft already begun is where to go on
+                messages.info(request, _("You have already begun this contact: here is your draft."))
+                return HttpResponseRedirect(reverse("judging:contact", args=[draft.pk]))
     questionnaire = edition_questionnaire(edition=edition)
     locked = contacts_locked_for(edition=edition, user=judge)
     if contact is not None and (locked or contact.voided):
@@ -198,7 +206,8 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 for reason in reasons:
                     messages.error(request, reason)
             return HttpResponseRedirect(request.get_full_path())
-        messages.success(request, contact_saved_text(saved))
+        scored = form.scored_by_wait.key if form.scored_by_wait is not None else ""
+        messages.success(request, contact_saved_text(saved, scored_by_wait=scored))
         if "_submit_another" in request.POST:
             return HttpResponseRedirect(reverse("judging:contact_new") + "?" + urlencode({"channel": channel}))
         if saved.status == ContactStatus.DRAFT:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from award.models import Participant
 from channels_app.bundle.format import csv_guard as csv_cell  # the bundle's rule against formulas (OWASP: CSV injection)
+from channels_app.selectors import is_judge
 from dashboard import charts
 from dashboard.contacts import participant_contacts, participant_questions
 from dashboard.selectors import ChannelBlock, member_participant, member_participants, participant_dashboard
@@ -72,6 +74,8 @@ def _pick(request: HttpRequest, participants: list[Participant], memberships: li
 def home(request: HttpRequest) -> HttpResponse:
     """/dashboard/: the newest edition the user is a member in; a clear page for accounts with no membership."""
     memberships = member_participants(user=request.user)
+    if not memberships and is_judge(request.user):
+        return HttpResponseRedirect(reverse("judging:my_work"))  # a judge's own pages are their work list
     if not memberships:
         return render(request, "dashboard/no_membership.html")
     newest = memberships[0].edition.year

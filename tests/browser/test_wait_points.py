@@ -56,7 +56,10 @@ def test_the_wait_scores_its_question_as_it_is_typed(
     page.fill("#id_wait", "0:45")
     assert page.locator(".wait-points").inner_text() == "Poeng for ventetiden: 5 av 5"
     page.fill("#id_wait", "5:01")
-    assert page.locator(".wait-points").inner_text() == "Over grensen (5:00): kontakten regnes som ubesvart."
+    assert (
+        page.locator(".wait-points").inner_text()
+        == "Over grensen (5:00): registrer kontakten som ikke besvart (fjern haken for «Besvart»)."
+    )
     for name, points in (("q_greeting", "4"), ("q_solution", "7"), ("q_feeling", "na")):
         page.check(f"input[name={name}][value='{points}']", force=True)
     assert page.locator("#answer-counter").inner_text() == "3 av 3 spørsmål besvart"

@@ -191,3 +191,35 @@ def test_an_unknown_plan_entry_or_another_judges_is_no_slot(planned: Edition, ju
     for value in (str(other.pk), "abc", "0", "-1"):
         page = client_as("judge1").get(f"/work/contacts/new/?plan={value}")
         assert page.status_code == 200 and "Which channel?" in page.content.decode()
+
+
+def test_a_slot_with_a_draft_begun_opens_that_draft_and_my_work_lists_it(
+    planned: Edition, judge1: User, client_as: ClientAs
+) -> None:
+    entry = first_phone_slot(planned, judge1)
+    client = client_as("judge1")
+    client.post(f"/work/contacts/new/?plan={entry.pk}", {**post(entry.participant), "q_wait": "5", "_draft": ""})
+    draft = Contact.objects.get(judge=judge1, status=ContactStatus.DRAFT)
+
+    again = client.get(f"/work/contacts/new/?plan={entry.pk}", follow=True)
+    assert again.redirect_chain == [(f"/work/contacts/{draft.pk}/", 302)]
+    assert "You have already begun this contact: here is your draft." in again.content.decode()
+    work = client.get("/work/")
+    assert [contact.pk for contact in work.context["work"].drafts] == [draft.pk]
+    assert f'href="/work/contacts/{draft.pk}/"' in work.content.decode()
+    assert Contact.objects.filter(judge=judge1, status=ContactStatus.DRAFT).count() == 1
+
+
+def test_a_voided_contact_gives_its_reason_in_the_readers_language(planned: Edition, judge1: User, client_as: ClientAs) -> None:
+    from channels_app.rules import IMPORT_VOID_REASON
+
+    contact = Contact.objects.filter(judge=judge1).first()
+    assert contact is not None
+    Contact.objects.filter(pk=contact.pk).update(voided=True, void_reason=IMPORT_VOID_REASON)
+    text = client_as("judge1", HTTP_ACCEPT_LANGUAGE="nb").get(f"/work/contacts/{contact.pk}/").content.decode()
+    assert "annullert i den importerte filen" in text and "voided in the imported file" not in text
+
+
+def test_a_judge_logging_in_lands_on_my_work(planned: Edition, judge1: User, client_as: ClientAs) -> None:
+    page = client_as("judge1").get("/dashboard/")
+    assert page.status_code == 302 and page["Location"] == "/work/"

@@ -109,7 +109,7 @@ def test_a_wait_past_the_limit_is_refused_and_says_the_limit(rules: Edition, jud
     with pytest.raises(ContactInvalid) as refused:
         contact_clean(edition=rules, data=phone(rules, judge1, wait=301, answers=answers))
     assert refused.value.errors["wait_seconds"] == [
-        "a wait of 5:01 is past the limit for Phone (5:00): the contact counts as unanswered"
+        "a wait of 5:01 is past the limit for Phone (5:00): log the contact as not answered"
     ]
 
 
@@ -148,7 +148,7 @@ def test_the_import_applies_the_rules_and_names_the_line(rules: Edition, tmp_pat
     problems = [(p.line, p.column, p.reason) for p in refused.value.all()]
     assert problems == [
         (3, "phone.wait", "a wait of 2:30 earns 3 by the edition's bands, not 5"),
-        (4, "wait_seconds", "a wait of 6:40 is past the limit for Phone (5:00): the contact counts as unanswered"),
+        (4, "wait_seconds", "a wait of 6:40 is past the limit for Phone (5:00): log the contact as not answered"),
     ]
     assert not Contact.objects.filter(ref__in=["W1", "W2", "W3"]).exists()  # all or nothing
 
@@ -187,7 +187,7 @@ def test_the_site_form_shows_the_bands_and_scores_the_wait(rules: Edition, judge
     too_long = client.post("/work/contacts/new/?channel=phone", {**post(tussa, wait="5:01"), **answers})
     assert too_long.status_code == 200
     assert too_long.context["form"].errors["wait"] == [
-        "a wait of 5:01 is past the limit for Phone (5:00): the contact counts as unanswered"
+        "a wait of 5:01 is past the limit for Phone (5:00): log the contact as not answered"
     ]
     saved = client.post("/work/contacts/new/?channel=phone", {**post(tussa, wait="2:30"), **answers})
     assert saved.status_code == 302
@@ -205,7 +205,7 @@ def test_an_email_wait_is_when_the_reply_came(rules: Edition, judge1: User, clie
     answers = {"q_wait": "4", "q_solution": "8", "_submit": ""}
     late = client.post("/work/contacts/new/?channel=email", {**post(tussa, received_at="2021-03-05T10:06"), **answers})
     assert late.context["form"].errors["received_at"] == [
-        "a wait of 3 d 0 h is past the limit for E-mail (3 working days): the contact counts as unanswered"
+        "a wait of 3 d 0 h is past the limit for E-mail (3 working days): log the contact as not answered"
     ]
     before = client.post("/work/contacts/new/?channel=email", {**post(tussa, received_at="2021-03-02T09:00"), **answers})
     assert before.context["form"].errors["received_at"] == ["The reply cannot come before the e-mail was sent."]
@@ -273,3 +273,49 @@ def test_the_rule_form_in_the_admin_names_each_bad_field(rules: Edition, organis
     assert client_as("organiser").post(f"/admin/channels_app/waitrule/{rule.pk}/change/", form).status_code == 302
     assert WaitRule.objects.get(pk=rule.pk).bands == [[60, 5], [300, 2]]
     assert client_as("judge1").get("/admin/channels_app/waitrule/").status_code == 403
+
+
+@pytest.mark.parametrize("wait", ["", "abc"])
+def test_a_missing_or_unreadable_wait_that_scores_a_question_is_said_at_the_wait(
+    rules: Edition, judge1: User, wait: str, client_as: ClientAs
+) -> None:
+    tussa = Participant.objects.get(edition=rules, name="Tussa")
+    answers = {"q_greeting": "4", "q_solution": "7", "q_feeling": "na", "_submit": ""}
+    page = client_as("judge1").post("/work/contacts/new/?channel=phone", {**post(tussa, wait=wait), **answers})
+    assert page.status_code == 200
+    expected = {
+        "": ["required: the wait scores the question “How long did you wait?”"],
+        "abc": ["Give the wait as minutes:seconds (4:30) or hours:minutes:seconds (1:04:30)."],
+    }[wait]
+    assert page.context["form"].errors == {"wait": expected}
+
+
+def test_an_email_without_its_reply_time_is_said_at_the_reply_time(rules: Edition, judge1: User, client_as: ClientAs) -> None:
+    WaitRule.objects.filter(edition=rules, channel="email").update(question_key="wait", bands=[[86400, 5], [3 * 86400, 2]])
+    tussa = Participant.objects.get(edition=rules, name="Tussa")
+    for received, reason in (
+        ("", "required: the wait scores the question “How fast was the reply?”"),
+        ("2021-03-02T09:00", "The reply cannot come before the e-mail was sent."),
+    ):
+        page = client_as("judge1").post(
+            "/work/contacts/new/?channel=email", {**post(tussa, received_at=received), "q_solution": "8", "_submit": ""}
+        )
+        assert page.status_code == 200 and page.context["form"].errors == {"received_at": [reason]}, received
+
+
+def test_the_admin_form_says_a_cleared_wait_at_the_wait_too(rules: Edition, judge1: User, client_as: ClientAs) -> None:
+    from tests.admin_forms import phone_form
+
+    contact = Contact.objects.filter(edition=rules, judge=judge1, channel="phone", answered=True).first()
+    assert contact is not None
+    form = phone_form(rules, contact.participant.name, wait="", q_wait=None)
+    page = client_as("judge1").post(f"/admin/channels_app/contact/{contact.pk}/change/", form)
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["wait"] == ["required: the wait scores the question “How long did you wait?”"]
+
+
+def test_a_draft_without_its_wait_says_the_wait_is_still_to_enter(rules: Edition, judge1: User, client_as: ClientAs) -> None:
+    tussa = Participant.objects.get(edition=rules, name="Tussa")
+    answers = {"q_greeting": "4", "q_solution": "7", "q_feeling": "na", "_draft": ""}
+    page = client_as("judge1").post("/work/contacts/new/?channel=phone", {**post(tussa, wait=""), **answers}, follow=True)
+    assert "saved as a draft, the wait still to enter: it counts nowhere until you submit it." in page.content.decode()

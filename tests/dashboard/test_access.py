@@ -68,7 +68,10 @@ def test_dashboard_home_and_year(persona: str, world: dict[str, Any], client_as:
             assert f"<h1>Company {own}</h1>" in html and f"Comment about {own}" in html
             assert f"Company {other}" not in html and f"Comment about {other}" not in html
         return
-    # Judges and organisers: a clear page, not an error, and nothing of anyone's.
+    if persona == "judge":  # their own pages are their work list
+        assert home.status_code == 302 and home["Location"] == "/work/" and year.status_code == 404
+        return
+    # Organisers: a clear page, not an error, and nothing of anyone's.
     assert home.status_code == 200
     assert home.templates[0].name == "dashboard/no_membership.html"
     assert "Company A" not in home.content.decode()

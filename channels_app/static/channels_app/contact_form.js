@@ -38,7 +38,7 @@ function contactForm() {
     const hidden = new Set();
     for (const name of questionNames) {
       const first = form.querySelector(`input[name="${name}"]`);
-      hidden.add(first.closest("section.questions, fieldset") || rowOf(first));
+      hidden.add(first.closest("section.questions") || first.closest("fieldset") || rowOf(first));
       if (!on) {
         form.querySelectorAll(`input[name="${name}"]`).forEach((input) => { input.checked = false; });
       }
@@ -125,6 +125,33 @@ function contactForm() {
     waitInput.insertAdjacentElement("afterend", waitOutput);
   }
 
+  function workingDeadline(sent, days) {
+    // The same clock time on the days-th weekday after the sending: channels_app/waiting.py's working_deadline.
+    const deadline = new Date(sent.getTime());
+    let left = days;
+    while (left > 0) {
+      deadline.setDate(deadline.getDate() + 1);
+      if (deadline.getDay() !== 0 && deadline.getDay() !== 6) {
+        left -= 1;
+      }
+    }
+    return deadline;
+  }
+
+  function pastLimit(seconds) {
+    const limit = Number(waitInput.dataset.limitSeconds || "0");
+    if (limit) {
+      return seconds > limit;
+    }
+    const days = Number(waitInput.dataset.limitDays || "0");
+    const sent = form.querySelector("[name=happened_at]");
+    if (!days || !sent || Number.isNaN(Date.parse(sent.value))) {
+      return false;
+    }
+    const start = new Date(sent.value);
+    return start.getTime() + seconds * 1000 > workingDeadline(start, days).getTime();
+  }
+
   function waitSeconds() {
     if (waitInput.type === "datetime-local") {
       const sent = form.querySelector("[name=happened_at]");
@@ -152,8 +179,7 @@ function contactForm() {
       waitOutput.textContent = "";
       return;
     }
-    const limit = Number(waitInput.dataset.limitSeconds || "0");
-    if (limit && seconds > limit && waitInput.dataset.overTemplate) {
+    if (waitInput.dataset.overTemplate && pastLimit(seconds)) {
       waitOutput.textContent = waitInput.dataset.overTemplate;
       return;
     }
@@ -169,6 +195,10 @@ function contactForm() {
   restore();
   showAnswered();
   showWaitPoints();
+  const summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus(); // after a refused save, the list of what to correct is read first
+  }
   form.addEventListener("input", showWaitPoints);
   form.addEventListener("change", (event) => {
     if (event.target === answered) {
