@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
 
 from bench.bench_import import RESULTS, machine, results_write
@@ -42,7 +43,7 @@ def main() -> None:
     from award.models import Participant
     from award.roles import roles_ensure
     from award.services import class_ensure, edition_upsert, participant_upsert
-    from channels_app.models import JudgeConflict
+    from channels_app.models import JudgeConflict, OpeningHours
     from channels_app.planning import PlanSummary, plan_edition
     from channels_app.questionnaire import question_upsert
     from channels_app.services import judge_ensure
@@ -81,6 +82,10 @@ def main() -> None:
     participant_upsert(edition=edition, name="P-new", award_class=award_class, channels=["phone", "email"], source=Source.COMMAND)
     JudgeConflict.objects.create(judge=User.objects.get(username="judge03"), participant=Participant.objects.get(name="P010"))
     runs.append(timed("made again after a new participant and a new conflict"))
+    judge_ensure(username="judge-new")
+    runs.append(timed("made again after a new judge"))
+    OpeningHours.objects.create(participant=Participant.objects.get(name="P020"), opens=dt_time(11, 0), closes=dt_time(14, 0))
+    runs.append(timed("made again after opening hours for one participant"))
 
     lines = [
         "## Plan",
@@ -92,7 +97,7 @@ def main() -> None:
         *(f"- {key}: {value}" for key, value in machine(["sqlite"], "").items()),
         f"- command: `python -m bench.bench_plan --participants {args.participants} --judges {args.judges}`",
         "",
-        "| run | seconds | planned | added | removed | moved to another judge |",
+        "| run | seconds | planned | added | removed | moved (another judge, or a time inside opening hours) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for label, seconds, summary in runs:

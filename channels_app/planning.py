@@ -92,6 +92,9 @@ class _Planner:
         self.judges = list(User.objects.filter(groups__name=JUDGES, is_active=True).order_by("username"))
         self.conflicts = edition_conflicts(edition=edition)
         self.entries = list(PlannedContact.objects.filter(edition=edition).order_by("planned_at", "pk"))
+        self.by_participant: defaultdict[int, list[PlannedContact]] = defaultdict(list)  # the same, per participant
+        for entry in self.entries:
+            self.by_participant[entry.participant_id].append(entry)
         self.load: Counter[int] = Counter(entry.judge_id for entry in self.entries if entry.judge_id is not None)
         # Planned contacts per (judge, participant), kept in step with every change: the share rule's count.
         self.shares: Counter[tuple[int, int]] = Counter(
@@ -163,7 +166,7 @@ class _Planner:
         desired: dict[str, list[datetime]] = defaultdict(list)
         for channel, moment in zip(interleave(counts), moments, strict=True):
             desired[channel].append(timezone.make_aware(self._squeezed(participant.pk, channel, moment)))
-        mine = [e for e in self.entries if e.participant_id == participant.pk and e.attempt == 1]
+        mine = [e for e in self.by_participant[participant.pk] if e.attempt == 1]
         for channel in {e.channel for e in mine} | set(counts):
             entries = [e for e in mine if e.channel == channel]
             wanted = counts.get(channel, 0)
@@ -175,7 +178,7 @@ class _Planner:
                 for moment in desired[channel][len(entries) :]:
                     self._create(participant, channel, moment)
         self._keep_inside(participant.pk)
-        for entry in [e for e in self.entries if e.participant_id == participant.pk and not e.done]:
+        for entry in [e for e in self.by_participant[participant.pk] if not e.done]:
             if not self._allowed(entry.judge_id, participant.pk, entry):
                 old = entry.judge_id
                 self._unassign(entry)
@@ -187,7 +190,7 @@ class _Planner:
     def _keep_inside(self, participant_id: int) -> None:
         """A pending entry outside the participant's window (its opening hours changed) moves to the nearest time
         inside it, the same day: the least move that keeps the plan true."""
-        for entry in [e for e in self.entries if e.participant_id == participant_id and not e.done]:
+        for entry in [e for e in self.by_participant[participant_id] if not e.done]:
             opens, closes = self._channel_window(participant_id, entry.channel)
             last = (datetime.combine(date.min, closes) - timedelta(minutes=1)).time()
             local = timezone.localtime(entry.planned_at)
@@ -203,6 +206,7 @@ class _Planner:
         self._assign(entry, self._choose(participant.pk, entry))
         entry.save()
         self.entries.append(entry)
+        self.by_participant[participant.pk].append(entry)
         self.summary.created += 1
         return entry
 
@@ -210,6 +214,7 @@ class _Planner:
         self._unassign(entry)
         entry.delete()
         self.entries.remove(entry)
+        self.by_participant[entry.participant_id].remove(entry)
         self.summary.removed += 1
 
     # Judges -----------------------------------------------------------------------------
