@@ -4,27 +4,17 @@ errors at once, the saved message, and who may see what."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from award.models import Edition, Participant
-from award.roles import JUDGES
 from channels_app.models import Contact, ContactStatus, PlannedContact
 from channels_app.planning import plan_edition
 from tests.conftest import ClientAs
-from tests.factories import ParticipantFactory, UserFactory
+from tests.factories import ParticipantFactory
 
 PHONE = {"q_wait": "5", "q_greeting": "4", "q_solution": "7", "q_feeling": "na"}  # 16 of 20: 80,0
-
-
-@pytest.fixture
-def planned(mini: Edition, judge1: User, judge2: User, roles: None) -> Edition:
-    group = Group.objects.get(name=JUDGES)
-    for name in ("judge3", "judge4", "judge5"):
-        UserFactory.create(username=name, is_staff=True).groups.add(group)
-    plan_edition(edition=mini)
-    return mini
 
 
 def first_phone_slot(edition: Edition, judge: User) -> PlannedContact:

@@ -6,27 +6,16 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from award.models import Edition
-from award.roles import JUDGES
 from channels_app.models import PlannedContact
 from channels_app.planning import plan_edition
 from channels_app.selectors import judge_work
 from tests.conftest import ClientAs
-from tests.factories import ParticipantFactory, UserFactory
-
-
-@pytest.fixture
-def planned(mini: Edition, judge1: Any, roles: None) -> Edition:
-    group = Group.objects.get(name=JUDGES)
-    for name in ("judge3", "judge4", "judge5"):
-        UserFactory.create(username=name, is_staff=True).groups.add(group)
-    plan_edition(edition=mini)
-    return mini
+from tests.factories import ParticipantFactory
 
 
 def test_the_lists_split_the_judges_pending_contacts_by_the_week(planned: Edition, judge1: Any) -> None:
