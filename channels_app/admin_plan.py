@@ -20,7 +20,7 @@ from award.models import Channel, Edition
 from channels_app.models import JudgeCapacity, OpeningHours, PlannedContact, PlanSettings, Question, WaitRule
 from channels_app.selectors import edition_season
 from channels_app.services import wait_rule_errors
-from channels_app.waiting import bands_text, limit_text
+from channels_app.waiting import bands_lines, bands_text, clock_text, limit_text, parse_bands, parse_wait
 
 
 @admin.register(PlannedContact)
@@ -109,9 +109,42 @@ class PlanSettingsAdmin(OrganiserOnlyMixin, admin.ModelAdmin):
 class WaitRuleForm(forms.ModelForm):
     """A channel's waiting-time limit and bands, checked by channels_app.services.wait_rule_errors."""
 
+    limit_seconds = forms.CharField(
+        label=gettext_lazy("limit"),
+        required=False,
+        help_text=gettext_lazy("The longest wait, as m:ss or h:mm:ss (phone and chat 5:00, Messenger 30:00)."),
+    )
+    bands = forms.CharField(
+        label=gettext_lazy("points bands"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 7, "cols": 20}),
+        help_text=gettext_lazy(
+            "One band a line: the longest wait (m:ss or h:mm:ss) and its points, such as “1:00 5”; longer than the "
+            "last band scores 0."
+        ),
+    )
+
     class Meta:
         model = WaitRule
         fields = ["edition", "channel", "limit_seconds", "limit_working_days", "question_key", "bands"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["limit_seconds"] = clock_text(self.instance.limit_seconds)
+            self.initial["bands"] = bands_lines(self.instance.bands)
+
+    def clean_limit_seconds(self) -> int | None:
+        try:
+            return parse_wait(self.cleaned_data["limit_seconds"] or "")
+        except ValueError:
+            raise forms.ValidationError(_("Give the limit as m:ss or h:mm:ss, such as 5:00.")) from None
+
+    def clean_bands(self) -> list[list[int]]:
+        try:
+            return parse_bands(self.cleaned_data["bands"] or "")
+        except ValueError as unreadable:
+            raise forms.ValidationError(str(unreadable)) from None
 
     def clean(self) -> dict[str, Any]:
         super().clean()

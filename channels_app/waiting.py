@@ -99,3 +99,25 @@ def bands_errors(bands: object, *, max_points: int | None) -> list[str]:
     if max_points is not None and any(not 0 <= band[1] <= max_points for band in bands):
         errors.append(_("each band's points must be from 0 to %(max)s, the question's maximum") % {"max": max_points})
     return errors
+
+
+def bands_lines(bands: Bands) -> str:
+    """Bands as an organiser writes them: one a line, the longest wait as a clock and its points ("1:00 5")."""
+    return "\n".join(f"{clock_text(limit)} {points}" for limit, points in bands)
+
+
+def parse_bands(text: str) -> list[list[int]]:
+    """[[seconds, points], ...] from lines such as "1:00 5"; ValueError naming the first line that does not read."""
+    bands = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        try:
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise ValueError(line)
+            seconds = parse_wait(parts[0])
+        except ValueError:
+            raise ValueError(_("line %(n)s: write the longest wait and its points, such as “1:00 5”") % {"n": number}) from None
+        bands.append([seconds or 0, int(parts[1])])
+    return bands

@@ -259,19 +259,28 @@ def test_an_edition_an_organiser_creates_starts_with_the_limits(organiser: User,
 
 def test_the_rule_form_in_the_admin_names_each_bad_field(rules: Edition, organiser: User, client_as: ClientAs) -> None:
     rule = WaitRule.objects.get(edition=rules, channel="chat")
+    client = client_as("organiser")
+    url = f"/admin/channels_app/waitrule/{rule.pk}/change/"
     form = {
         "edition": str(rules.pk),
         "channel": "chat",
-        "limit_seconds": "300",
+        "limit_seconds": "5:00",
         "question_key": "wait",
-        "bands": "[[60, 4], [30, 2]]",
+        "bands": "1:00 4\n0:30 2",
     }
-    page = client_as("organiser").post(f"/admin/channels_app/waitrule/{rule.pk}/change/", form)
+    page = client.post(url, form)
     assert page.status_code == 200
     assert page.context["adminform"].form.errors == {"bands": ["the bands' waits must be positive and rise from band to band"]}
-    form["bands"] = "[[60, 5], [300, 2]]"
-    assert client_as("organiser").post(f"/admin/channels_app/waitrule/{rule.pk}/change/", form).status_code == 302
-    assert WaitRule.objects.get(pk=rule.pk).bands == [[60, 5], [300, 2]]
+    page = client.post(url, {**form, "limit_seconds": "5 min", "bands": "1:00 5\nfast 4"})
+    assert page.context["adminform"].form.errors == {
+        "limit_seconds": ["Give the limit as m:ss or h:mm:ss, such as 5:00."],
+        "bands": ["line 2: write the longest wait and its points, such as “1:00 5”"],
+    }
+    assert client.post(url, {**form, "bands": "1:00 5\n\n5:00 2\n"}).status_code == 302
+    saved = WaitRule.objects.get(pk=rule.pk)
+    assert (saved.limit_seconds, saved.bands) == (300, [[60, 5], [300, 2]])
+    shown = client.get(url).content.decode()
+    assert 'value="5:00"' in shown and "1:00 5\n5:00 2</textarea>" in shown  # shown back as written
     assert client_as("judge1").get("/admin/channels_app/waitrule/").status_code == 403
 
 
