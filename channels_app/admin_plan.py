@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,12 +111,12 @@ class WaitRuleForm(forms.ModelForm):
     """A channel's waiting-time limit and bands, checked by channels_app.services.wait_rule_errors."""
 
     limit_seconds = forms.CharField(
-        label=gettext_lazy("limit"),
+        label=capfirst(gettext_lazy("limit")),
         required=False,
         help_text=gettext_lazy("The longest wait, as m:ss or h:mm:ss (phone and chat 5:00, Messenger 30:00)."),
     )
     bands = forms.CharField(
-        label=gettext_lazy("points bands"),
+        label=capfirst(gettext_lazy("points bands")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 7, "cols": 20}),
         help_text=gettext_lazy(

@@ -130,7 +130,9 @@ class ContactForm(forms.ModelForm):
         judge = self.judge if self.instance.pk is None else None
         participant_field = cast("forms.ModelChoiceField[Participant]", self.fields["participant"])  # the model's foreign key
         participant_field.queryset = participants_for_contact(edition=self.edition, channel=self.channel, judge=judge)
-        self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        if self.edition.starts_on <= now.date() <= self.edition.ends_on:
+            self.fields["happened_at"].initial = now  # outside the edition, the judge gives the time
         self.fields["answered"].initial = True
         if self.channel in BOT_CHANNELS:
             # The model field has choices: its form field is a ChoiceField.

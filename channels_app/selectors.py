@@ -103,7 +103,9 @@ def judge_work(*, judge: User, edition: Edition, today: date) -> JudgeWork:
         due=[entry for entry, day in local if entry.attempt == 1 and week_start <= day < next_week],
         overdue=[entry for entry, day in local if entry.attempt == 1 and day < week_start],
         second_tries=[entry for entry, day in local if entry.attempt == 2 and day < next_week],
-        done=list(mine.filter(contact__isnull=False).select_related("contact").order_by("-planned_at", "-pk")[:RECENT_DONE]),
+        done=list(
+            mine.filter(contact__isnull=False).select_related("contact").order_by("-contact__happened_at", "-pk")[:RECENT_DONE]
+        ),
         drafts=list(judge_drafts(judge=judge, edition=edition)[:RECENT_DONE]),
         done_count=counts["done"],
         planned_count=counts["planned"],

@@ -137,7 +137,7 @@ def contact_clean(
         bad("handled_by", _("must be one of %(choices)s") % {"choices": ", ".join(HandledBy.values)})
     elif data.handled_by in rules.BOT_HANDLERS and channel not in BOT_CHANNELS:
         bad("handled_by", _("a chatbot can handle only chat and Messenger contacts"))
-    if data.answered and not data.handled_by:
+    if data.answered and not data.handled_by and data.status != ContactStatus.DRAFT:  # a draft may leave it open
         bad("handled_by", _("required when the contact was answered"))
     if not data.answered:
         if data.wait_seconds is not None:
@@ -197,7 +197,7 @@ def _wait_checked(
     if rule is None or not data.answered:
         return data.answers
     channel, wait = data.channel, data.wait_seconds
-    if wait is not None and data.happened_at is not None:
+    if wait is not None and 0 <= wait <= MAX_WAIT_SECONDS and data.happened_at is not None:  # (else refused already)
         local = timezone.localtime(data.happened_at)
         if past_limit(
             wait_seconds=wait, happened_at=local, limit_seconds=rule.limit_seconds, limit_working_days=rule.limit_working_days
@@ -489,8 +489,17 @@ def wait_rule_errors(
         errors["question_key"] = [
             _("the %(channel)s questionnaire has no question “%(key)s”") % {"channel": channel, "key": question_key}
         ]
+    limits = (
+        [band[0] for band in bands if isinstance(band, list | tuple) and band and type(band[0]) is int]
+        if isinstance(bands, list)
+        else []
+    )
+    if limit_seconds is not None and limit_seconds >= 1 and any(limit > limit_seconds for limit in limits):
+        errors.setdefault("bands", []).append(
+            _("a band past the limit (%(limit)s) can never be reached") % {"limit": clock_text(limit_seconds)}
+        )
     if bands and not question_key:
         errors["question_key"] = [_("name the question the bands score")]
     if found := bands_errors(bands or [], max_points=question.max_points if question else None):
-        errors["bands"] = found
+        errors.setdefault("bands", []).extend(found)
     return errors

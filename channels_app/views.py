@@ -128,12 +128,13 @@ def _status_of(request: HttpRequest, contact: Contact | None) -> str:
     return pressed or (contact.status if contact is not None else ContactStatus.SUBMITTED)
 
 
-def _first_moment(edition: Edition, entry: PlannedContact | None) -> datetime:
-    """When a new contact happened, as first shown: now, or the planned slot when today is outside the edition."""
+def _first_moment(edition: Edition, entry: PlannedContact | None) -> datetime | None:
+    """When a new contact happened, as first shown: now; when today is outside the edition, the planned slot, or
+    nothing to correct (the judge gives it)."""
     now = timezone.localtime().replace(second=0, microsecond=0)
-    if edition.starts_on <= now.date() <= edition.ends_on or entry is None:
+    if edition.starts_on <= now.date() <= edition.ends_on:
         return now
-    return timezone.localtime(entry.planned_at)
+    return timezone.localtime(entry.planned_at) if entry is not None else None
 
 
 @never_cache

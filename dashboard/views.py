@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from award.models import Participant
+from award.selectors import user_is_organiser
 from channels_app.bundle.format import csv_guard as csv_cell  # the bundle's rule against formulas (OWASP: CSV injection)
 from channels_app.selectors import is_judge
 from dashboard import charts
@@ -76,6 +77,8 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = member_participants(user=request.user)
     if not memberships and is_judge(request.user):
         return HttpResponseRedirect(reverse("judging:my_work"))  # a judge's own pages are their work list
+    if not memberships and user_is_organiser(request.user):
+        return HttpResponseRedirect(reverse("admin:index"))  # the organisers work in the admin
     if not memberships:
         return render(request, "dashboard/no_membership.html")
     newest = memberships[0].edition.year

@@ -100,3 +100,22 @@ def test_an_email_reply_time_gives_the_wait_and_a_closed_tab_keeps_the_draft(
     assert again.locator(".wait-points").inner_text() == "Points from the wait: 3 of 5"
     screenshot(again, "contact-form-email-restored-en-390px")
     page_log.assert_clean()
+
+
+def test_unticking_answered_by_mistake_loses_nothing_once_ticked_again(
+    live_server: Any, new_page: Any, page_log: PageLog, rules: Edition
+) -> None:
+    page = new_page(locale="en", viewport={"width": 390, "height": 844}, is_mobile=True)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/work/contacts/new/?channel=phone")
+    page.fill("#id_wait", "1:45")
+    page.check("input[name=q_greeting][value='4']", force=True)
+    page.focus("#id_answered")
+    page.keyboard.press(" ")  # unticked: the questions and the wait are hidden and cleared
+    assert not page.locator("#id_wait").is_visible() and page.locator("section.questions").first.is_hidden()
+    assert page.locator("input[name=q_greeting]:checked").count() == 0
+    page.keyboard.press(" ")  # ticked again: given back
+    assert page.locator("#id_wait").input_value() == "1:45"
+    assert page.locator("input[name=q_greeting]:checked").get_attribute("value") == "4"
+    assert page.locator(".wait-points").inner_text() == "Points from the wait: 4 of 5"
+    page_log.assert_clean()

@@ -213,3 +213,16 @@ def test_a_voided_contact_gives_its_reason_in_the_readers_language(planned: Edit
 def test_a_judge_logging_in_lands_on_my_work(planned: Edition, judge1: User, client_as: ClientAs) -> None:
     page = client_as("judge1").get("/dashboard/")
     assert page.status_code == 302 and page["Location"] == "/work/"
+
+
+def test_outside_the_edition_a_contact_without_a_slot_starts_without_a_time(
+    planned: Edition, judge1: User, client_as: ClientAs
+) -> None:
+    form = client_as("judge1").get("/work/contacts/new/?channel=phone").context["form"]
+    assert form["happened_at"].value() is None  # today (2026) is outside the 2021 edition: no time that must be corrected
+
+
+def test_done_lately_lists_the_latest_contacts_first(planned: Edition, judge1: User, client_as: ClientAs) -> None:
+    work = client_as("judge1").get("/work/").context["work"]
+    times = [entry.contact.happened_at for entry in work.done]
+    assert len(times) > 2 and times == sorted(times, reverse=True)

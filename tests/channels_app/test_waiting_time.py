@@ -328,3 +328,27 @@ def test_a_draft_without_its_wait_says_the_wait_is_still_to_enter(rules: Edition
     answers = {"q_greeting": "4", "q_solution": "7", "q_feeling": "na", "_draft": ""}
     page = client_as("judge1").post("/work/contacts/new/?channel=phone", {**post(tussa, wait=""), **answers}, follow=True)
     assert "saved as a draft, the wait still to enter: it counts nowhere until you submit it." in page.content.decode()
+
+
+def test_a_band_past_the_limit_and_a_huge_wait_are_said_once(rules: Edition, judge1: User) -> None:
+    wait = rules.questions.get(channel="phone", key="wait")
+    errors = wait_rule_errors(
+        channel="phone", limit_seconds=300, limit_working_days=None, question=wait, question_key="wait", bands=[[30, 5], [540, 4]]
+    )
+    assert errors == {"bands": ["a band past the limit (5:00) can never be reached"]}
+    with pytest.raises(ContactInvalid) as refused:
+        contact_clean(
+            edition=rules, data=phone(rules, judge1, wait=10**20, answers={"greeting": 4, "solution": 7, "feeling": None})
+        )
+    assert refused.value.errors["wait_seconds"] == ["must be whole seconds from 0 to 2592000"]
+
+
+def test_a_chat_draft_may_leave_who_answered_open(rules: Edition, judge1: User) -> None:
+    data = phone(rules, judge1, wait=30, answers={}, status="draft")
+    data.channel, data.handled_by = "chat", ""
+    data.participant = Participant.objects.get(edition=rules, name="Sognenett")
+    assert contact_clean(edition=rules, data=data).unchosen == ["wait", "solution", "tone"]
+    data.status = "submitted"
+    with pytest.raises(ContactInvalid) as refused:
+        contact_clean(edition=rules, data=data)
+    assert refused.value.errors["handled_by"] == ["required when the contact was answered"]

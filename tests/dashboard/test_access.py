@@ -68,13 +68,8 @@ def test_dashboard_home_and_year(persona: str, world: dict[str, Any], client_as:
             assert f"<h1>Company {own}</h1>" in html and f"Comment about {own}" in html
             assert f"Company {other}" not in html and f"Comment about {other}" not in html
         return
-    if persona == "judge":  # their own pages are their work list
-        assert home.status_code == 302 and home["Location"] == "/work/" and year.status_code == 404
-        return
-    # Organisers: a clear page, not an error, and nothing of anyone's.
-    assert home.status_code == 200
-    assert home.templates[0].name == "dashboard/no_membership.html"
-    assert "Company A" not in home.content.decode()
+    # Judges go to their work list, organisers to the admin; neither sees anyone's dashboard.
+    assert home.status_code == 302 and home["Location"] == {"judge": "/work/", "organiser": "/admin/"}[persona]
     assert year.status_code == 404
 
 
@@ -103,3 +98,11 @@ def test_company_users_are_not_staff_and_the_header_links_to_their_dashboard(
     assert 'href="/dashboard/"' in html and 'action="/accounts/logout/"' in html
     anonymous = client_as("anonymous").get("/").content.decode()
     assert 'href="/accounts/login/"' in anonymous and 'href="/dashboard/"' not in anonymous
+
+
+def test_an_account_with_no_membership_and_no_role_gets_a_clear_page(world: dict[str, Any], client_as: ClientAs) -> None:
+    from tests.factories import UserFactory
+
+    page = client_as(UserFactory.create(username="nobody")).get("/dashboard/")
+    assert page.status_code == 200 and page.templates[0].name == "dashboard/no_membership.html"
+    assert "Company A" not in page.content.decode()

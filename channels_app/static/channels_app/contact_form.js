@@ -30,28 +30,43 @@ function contactForm() {
     counter.classList.toggle("complete", chosen === questionNames.length);
   }
 
+  // What unticking "answered" cleared, given back if it is ticked again (the server never sees it while unticked).
+  let cleared = null;
+
   function showAnswered() {
     if (!answered) {
       return;
     }
     const on = answered.checked;
     const hidden = new Set();
+    const keep = {};
     for (const name of questionNames) {
       const first = form.querySelector(`input[name="${name}"]`);
       hidden.add(first.closest("section.questions") || first.closest("fieldset") || rowOf(first));
-      if (!on) {
-        form.querySelectorAll(`input[name="${name}"]`).forEach((input) => { input.checked = false; });
+      const chosen = form.querySelector(`input[name="${name}"]:checked`);
+      if (!on && chosen) {
+        keep[name] = chosen.value;
+        chosen.checked = false;
+      } else if (on && cleared && cleared[name] !== undefined) {
+        const input = form.querySelector(`input[name="${name}"][value="${cleared[name]}"]`);
+        if (input && !chosen) {
+          input.checked = true;
+        }
       }
     }
-    for (const name of ["wait", "handled_by"]) {
+    for (const name of ["wait", "received_at", "handled_by"]) {
       const field = form.querySelector(`[name="${name}"]`);
       if (field) {
         hidden.add(rowOf(field));
         if (!on) {
+          keep[name] = field.value;
           field.value = "";
+        } else if (cleared && cleared[name] && !field.value) {
+          field.value = cleared[name];
         }
       }
     }
+    cleared = on ? null : keep;
     hidden.forEach((element) => { element.hidden = !on; });
     if (counter) {
       counter.hidden = !on;
@@ -203,6 +218,7 @@ function contactForm() {
   form.addEventListener("change", (event) => {
     if (event.target === answered) {
       showAnswered();
+      showWaitPoints();
     }
     count();
     save();
