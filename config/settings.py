@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheck",  # first: the container's probe, before the host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,6 +151,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Production serves `collectstatic`'s output with hashed names (cached for a year) and gzip/brotli copies; while
+# DEBUG is on the files are found where they are, so a checkout runs without collecting them.
+if not DEBUG:
+    # Static files from the application itself, compressed and cached for a year: gunicorn alone is a working site.
+    # (While DEBUG is on, runserver's staticfiles serves them from where they are.)
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # Uploaded files (the admin's import jobs keep their contacts.csv here): private, served by no URL, so MEDIA_URL
 # stays unset. The web processes and the Celery workers must share it. A relative path is under BASE_DIR.

@@ -81,3 +81,10 @@ def test_docker_compose_has_the_services_with_health_checks_and_the_settings_nam
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["CELERY_BROKER_URL"].startswith("redis://redis:")
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_compose_probes_the_web_service_with_healthz_and_the_image_collects_as_production_serves() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert "http://127.0.0.1:8000/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "DEBUG=false" in dockerfile.split("collectstatic", 1)[0].rsplit("RUN", 1)[1]
