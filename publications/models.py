@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,14 +51,8 @@ class Publication(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by", verbose_name=_("corrects")
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    # The publisher's username as it was, kept as text: deleting or renaming the account never touches this row.
+    published_by = models.CharField(_("published by"), max_length=150, blank=True)
 
     objects = PublicationQuerySet.as_manager()
 

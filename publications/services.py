@@ -69,7 +69,7 @@ def publication_create(
             data_version=state.scored_version,
             supersedes=supersedes,
             correction_reason=correction_reason.strip(),
-            published_by=user if getattr(user, "pk", None) else None,
+            published_by=user.get_username() if user is not None and getattr(user, "pk", None) else "",
         )
 
 

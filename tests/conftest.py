@@ -11,7 +11,7 @@ import functools
 import itertools
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -375,3 +375,38 @@ def eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+# Flushing past the publication triggers -----------------------------------------------------
+
+
+def _flush_past_the_publication_triggers() -> None:
+    """Transactional tests and live servers flush the database after them, which the triggers that keep publications
+    unchanged refuse (a DELETE on SQLite, a TRUNCATE on PostgreSQL). The flush alone lifts them and puts them back;
+    every test still runs with them (tests/publications/test_immutable_rows.py)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from publications.triggers import SQLITE_INSTALL, SQLITE_REMOVE, TABLE
+
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
+        vendor = self.connection.vendor
+        before, after = {
+            "postgresql": ([f"ALTER TABLE {TABLE} DISABLE TRIGGER USER"], [f"ALTER TABLE {TABLE} ENABLE TRIGGER USER"]),
+            "sqlite": (SQLITE_REMOVE, SQLITE_INSTALL),
+        }[vendor]
+        with self.connection.cursor() as cursor:
+            for sql in before:
+                cursor.execute(sql)
+        try:
+            flush(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                for sql in after:
+                    cursor.execute(sql)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+
+
+_flush_past_the_publication_triggers()

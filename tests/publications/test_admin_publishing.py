@@ -77,7 +77,7 @@ def test_confirm_publishes_exactly_one_publication_and_shows_its_digest(
     publication = Publication.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/admin/publications/publication/{publication.pk}/change/"
-    assert (publication.kind, publication.published_by, publication.supersedes) == ("interim", organiser, None)
+    assert (publication.kind, publication.published_by, publication.supersedes) == ("interim", organiser.username, None)
     assert {k: v for k, v in json.loads(publication.payload).items() if k != "published_at"} == mini_expected["interim"]
     page = client.get(response["Location"]).content.decode()
     assert f"Published the interim results of 2021: {publication.digest}" in page
