@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.db import models
@@ -51,6 +52,11 @@ class Publication(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by", verbose_name=_("corrects")
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    # The chain of the edition's publications: the link of the one before (empty for the first), and this one's link,
+    # the sha256 of that with this publication's digests (publications.chain). Altering or removing a publication
+    # breaks every link after it; the archive lists the links so that anyone can keep a copy.
+    previous_link = models.CharField(_("link of the previous publication"), max_length=80, blank=True)
+    link = models.CharField(_("link"), max_length=80, blank=True)
     # The publisher's username as it was, kept as text: deleting or renaming the account never touches this row.
     published_by = models.CharField(_("published by"), max_length=150, blank=True)
 
@@ -77,3 +83,8 @@ class Publication(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableError("Publications are immutable.")
+
+    @property
+    def published_iso(self) -> str:
+        """The publication time as the chain writes it (UTC, to the second)."""
+        return self.published_at.astimezone(UTC).replace(microsecond=0).isoformat()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from award.models import Edition
 from channels_app.models import Contact, ContactStatus
+from publications.chain import first_broken, link_of
 from publications.inputs import edition_inputs, reference_results, results_from_inputs
 from publications.models import Publication, PublicationKind
 from publications.payload import canonical_json, digest_of, final_payload, interim_payload
@@ -58,7 +59,9 @@ def publication_create(
             # From now on contacts are locked (award.models.Edition.is_final), in the same transaction.
             Edition.objects.filter(pk=edition.pk).update(final_published_at=moment)
             edition.final_published_at = moment
-        return Publication.objects.create(
+        # The chain, in the order publications are made (edition_rescore above holds the edition's lock row).
+        before = Publication.objects.filter(edition=edition).order_by("-pk").values_list("link", flat=True).first() or ""
+        publication = Publication(
             edition=edition,
             kind=kind,
             published_at=moment,
@@ -66,11 +69,21 @@ def publication_create(
             digest=digest_of(payload),
             inputs=inputs,
             inputs_digest=digest_of(inputs),
+            previous_link=before,
             data_version=state.scored_version,
             supersedes=supersedes,
             correction_reason=correction_reason.strip(),
             published_by=user.get_username() if user is not None and getattr(user, "pk", None) else "",
         )
+        publication.link = link_of(
+            previous_link=before,
+            kind=kind,
+            published_iso=publication.published_iso,
+            digest=publication.digest,
+            inputs_digest=publication.inputs_digest,
+        )
+        publication.save()
+        return publication
 
 
 def _payload_builder(kind: str) -> Callable[..., dict[str, Any]]:
@@ -190,6 +203,39 @@ class VerifyReport:
         else:
             lines.append("The contacts have changed since: a new publication would differ (this one stands as published).")
         return lines
+
+
+@dataclass
+class EditionVerifyReport:
+    """Every publication of an edition verified, oldest first, and its chain of links."""
+
+    reports: list[VerifyReport]
+    broken: tuple[Publication, str] | None  # the first publication whose link does not hold, and why
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and all(report.ok for report in self.reports)
+
+    def first_failure(self) -> str:
+        """The first publication that fails, named (its position, kind, time and digest), and why; empty when none."""
+        failures = []
+        if self.broken is not None:
+            failures.append((self.broken[0].pk, self.broken[0], f"the chain breaks here: {self.broken[1]}"))
+        failures += [(r.publication.pk, r.publication, "it does not verify (see above)") for r in self.reports if not r.ok]
+        if not failures:
+            return ""
+        _pk, publication, why = min(failures, key=lambda failure: failure[0])
+        return f"First failure: {publication.kind} published {publication.published_iso}, {publication.digest}: {why}."
+
+
+def publications_verify(*, edition: Edition) -> EditionVerifyReport:
+    """Verify each publication of the edition (publication_verify) and the chain that links them, oldest first."""
+    chain = list(Publication.objects.filter(edition=edition).select_related("edition").order_by("pk"))
+    broken = first_broken(chain)
+    return EditionVerifyReport(
+        reports=[publication_verify(publication=publication) for publication in chain],
+        broken=(chain[broken[0]], broken[1]) if broken is not None else None,
+    )
 
 
 def publication_verify(*, publication: Publication) -> VerifyReport:

@@ -298,7 +298,8 @@ def test_edition_page_links_its_results_and_lists_every_publication(
     assert_well_formed(page)
     assert page.h1() == "Customer Service Award 2021"
     assert "/2021/interim/" in page.links and "/2021/final/" in page.links
-    assert [p.digest for p in (interim, final, correction)] == [t for t in page.texts if t.startswith("sha256:")]
+    listed = [t for t in page.texts if t.startswith("sha256:")]  # each publication's digest, then its link in the chain
+    assert listed == [value for p in (interim, final, correction) for value in (p.digest, p.link)]
     assert {
         "nb": "Testkontakter fra 15. januar 2021 til 12. april 2021.",
         "en": "Test contacts from Jan. 15, 2021 to April 12, 2021.",
