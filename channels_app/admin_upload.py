@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from audit.admin import FieldChange, HistoryMixin
 from award.admin_base import request_user
+from award.enqueue import enqueue_on_commit
 from award.models import Edition
 from award.selectors import user_is_organiser
 from channels_app.bundle.format import WHOLE_ROW, BundleError, ImportSummary, Problem
@@ -48,7 +49,7 @@ from channels_app.models import Contact, ImportJob, ImportJobState
 from channels_app.tasks import check_import_job, run_import_job
 
 if TYPE_CHECKING:
-    from celery.contrib.django.task import DjangoTask
+    pass
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ~50,000 contacts with every question column: ten years of the award
 TEMPLATE = "admin/channels_app/contact/upload.html"
@@ -220,8 +221,7 @@ def _job_url(job_id: int) -> str:
 
 
 def _enqueue(task: Any, job_id: int) -> None:
-    # Celery's Django fixup makes DjangoTask every task's base class; the stubs' shared_task says Task.
-    cast("DjangoTask[[int], str | None]", task).delay_on_commit(job_id)
+    enqueue_on_commit(task, job_id)  # a broker that is down leaves the job queued, never an error for the upload
 
 
 def upload_view(request: HttpRequest, model_admin: ModelAdmin[Contact]) -> HttpResponse:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
+from award.enqueue import enqueue_on_commit
 from scoring.tasks import rescore_edition
-
-if TYPE_CHECKING:
-    from celery.contrib.django.task import DjangoTask
 
 
 def rescore_when_committed(*, edition_id: int, **kwargs: Any) -> None:
     """award.signals.edition_data_changed: one rescoring of the edition once the writing transaction commits.
 
-    Celery's delay_on_commit drops it with a rollback; the many tasks of one burst of
-    writes are coalesced by edition_rescore's data-version check.
+    A rollback drops it; the many tasks of one burst of writes are coalesced by edition_rescore's data-version
+    check; a broker that is down is logged, never an error for the save (award.enqueue).
     """
-    # Celery's Django fixup makes DjangoTask every task's base class; the stubs' shared_task says Task.
-    cast("DjangoTask[[int], int]", rescore_edition).delay_on_commit(edition_id)
+    enqueue_on_commit(rescore_edition, edition_id)
