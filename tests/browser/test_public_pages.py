@@ -122,7 +122,7 @@ def test_every_public_page_in_the_readers_language(
     with page.expect_navigation():
         page.click("text=Customer Service Award 2021")
     assert page.url == f"{live_server.url}/2021/"
-    assert page.locator(".publications code").all_inner_texts() == [interim.digest, final.digest]
+    assert page.locator(".publications code").all_inner_texts() == [interim.digest, interim.link, final.digest, final.link]
     screenshot(page, f"public-edition-{language}")
     with page.expect_navigation():
         page.click(f".site-nav >> text={text['how']}")
