@@ -7,6 +7,7 @@ in-process at commit, a local-memory cache and console e-mail. Production
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "axes",  # lockout after repeated failed logins (award/accounts/lockout.py)
     # The project's apps, one per audience; imports flow down this list's reverse (docs/architecture.md).
     "audit",
     "award",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NumbersInRange",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -197,6 +200,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
 }
+
+# Brute force: after LOGIN_FAILURE_LIMIT failed logins an account, and separately an address, is locked out for
+# LOGIN_LOCKOUT_MINUTES, on the site's login and the admin's alike (django-axes; the attempts are kept in the
+# database). Behind a proxy, REMOTE_ADDR must be the client's address (set it in the proxy or gunicorn's
+# --forwarded-allow-ips).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "award.accounts.lockout.locked_out"
 
 # Company users log in on the site (the admin has its own login page) and land on their dashboard.
 LOGIN_URL = "accounts:login"

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from award.models import Edition, Membership
 from channels_app.models import Contact
@@ -46,10 +46,10 @@ def test_make_demo_loads_the_edition_publishes_the_2021_table_and_prints_the_log
     ):
         assert f"username {username}" in printed
         assert f"password {password}" in printed
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(RequestFactory().post("/accounts/login/"), username=username, password=password) is not None
     organiser, judge = (
-        authenticate(username="arrangor", password="demo-arrangor-2021"),
-        authenticate(username="dommer1", password="demo-dommer-2021"),
+        authenticate(RequestFactory().post("/accounts/login/"), username="arrangor", password="demo-arrangor-2021"),
+        authenticate(RequestFactory().post("/accounts/login/"), username="dommer1", password="demo-dommer-2021"),
     )
     assert organiser is not None and organiser.groups.filter(name="Organisers").exists()
     assert judge is not None and judge.groups.filter(name="Judges").exists()
