@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Source
 from award.accounts.services import membership_invite
+from award.accounts.throttle import MAILS_PER_ADDRESS_PER_HOUR, REQUESTS_PER_CLIENT_PER_HOUR, allowed
 from award.models import Membership
 
 
@@ -39,6 +40,13 @@ class CompanyPasswordResetForm(PasswordResetForm):
         return (user for user in super().get_users(email) if not (user.is_staff or user.is_superuser))
 
     def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        # At most a few mails an hour to one address, and a few requests from one client: the page says "sent" either
+        # way, so a throttled request reveals nothing (award/accounts/throttle.py).
+        client = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+        if not allowed("reset-client", client, limit=REQUESTS_PER_CLIENT_PER_HOUR):
+            return
+        if not allowed("reset-address", self.cleaned_data["email"], limit=MAILS_PER_ADDRESS_PER_HOUR):
+            return
         super().save(*args, **{**kwargs, "request": request})
         for membership in self._invitable(self.cleaned_data["email"]):
             site_url = request.build_absolute_uri("/") if request is not None else ""
