@@ -122,3 +122,16 @@ def test_healthz_says_what_is_unreachable_with_503(db: None) -> None:
     assert body["status"] == "unavailable" and body["checks"]["database"] == "ok"
     assert body["checks"]["cache"].startswith("error: ConnectionError")
     assert Client().post("/healthz").status_code == 405
+
+
+def test_every_cookie_is_same_site(db: None) -> None:
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("lise", password="a-long-password-2021")
+    client = Client()
+    language = client.post("/i18n/setlang/", {"language": "sv", "next": "/"})
+    login = client.get("/accounts/login/")
+    logged_in = client.post("/accounts/login/", {"username": "lise", "password": "a-long-password-2021"})
+    cookies = {**language.cookies, **login.cookies, **logged_in.cookies}
+    assert {"django_language", "csrftoken", "sessionid"} <= set(cookies)
+    assert {name: cookie["samesite"] for name, cookie in cookies.items()} == dict.fromkeys(cookies, "Lax")
