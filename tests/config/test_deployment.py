@@ -79,8 +79,16 @@ def test_docker_compose_has_the_services_with_health_checks_and_the_settings_nam
         assert set(environment) <= SETTINGS_NAMES, set(environment) - SETTINGS_NAMES
         assert {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG"} <= set(environment)
         assert environment["DATABASE_URL"].startswith("postgres://")
-        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:")
+        for url in ("REDIS_URL", "CELERY_BROKER_URL"):  # with the password compose requires
+            assert environment[url].startswith("redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}@redis:6379/")
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_compose_redis_requires_a_password() -> None:
+    redis = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["redis"]
+    assert redis["command"][-2:] == ["--requirepass", "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}"]
+    assert redis["environment"]["REDISCLI_AUTH"] == "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}"
+    assert "# REDIS_PASSWORD=" in (ROOT / ".env.example").read_text()
 
 
 def test_compose_probes_the_web_service_with_healthz_and_the_image_collects_as_production_serves() -> None:
