@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "axes",  # lockout after repeated failed logins (award/accounts/lockout.py)
+    "csp",
     # The project's apps, one per audience; imports flow down this list's reverse (docs/architecture.md).
     "audit",
     "award",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "config.middleware.NumbersInRange",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
@@ -202,6 +204,24 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+}
+
+# Content-Security-Policy on every response (django-csp): everything from this site only, no inline script anywhere
+# (the admin's own scripts are files too), no frames, no plugins. Inline style attributes stay allowed for the
+# dashboard's bars, whose widths are data; no style can run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # Brute force: after LOGIN_FAILURE_LIMIT failed logins an account, and separately an address, is locked out for

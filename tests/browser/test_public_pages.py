@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,7 +109,7 @@ def test_every_public_page_in_the_readers_language(
     ]
     assert page.locator(".digest code").inner_text() == final.digest
     page.locator(".badges").scroll_into_view_if_needed()
-    page.wait_for_function("[...document.querySelectorAll('.badge img')].every(img => img.complete && img.naturalWidth === 320)")
+    wait_until(page, "[...document.querySelectorAll('.badge img')].every(img => img.complete && img.naturalWidth === 320)")
     assert page_log.statuses("/badges/2021/") == [200] * 7
     screenshot(page, f"public-final-{language}")
 
@@ -183,7 +184,7 @@ def test_a_small_screen_and_print(
         page.goto(f"{live_server.url}{path}")
         # Badges load lazily; load them all so that the full-page screenshot shows them.
         page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
-        page.wait_for_function("[...document.images].every(img => img.complete)")
+        wait_until(page, "[...document.images].every(img => img.complete)")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
         screenshot(page, f"public-{name}-nb-360px")
 
@@ -244,3 +245,12 @@ def test_the_demo_home_page_shows_the_2021_table(live_server: Any, page: Any, pa
     screenshot(page, "public-home-demo-nb")
     page.set_viewport_size({"width": 360, "height": 780})
     screenshot(page, "public-home-demo-nb-360px")
+
+
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Poll `expression` from here (Playwright's wait_for_function evaluates a string in the page, which the site's
+    Content-Security-Policy forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(50)

@@ -135,3 +135,12 @@ def test_every_cookie_is_same_site(db: None) -> None:
     cookies = {**language.cookies, **login.cookies, **logged_in.cookies}
     assert {"django_language", "csrftoken", "sessionid"} <= set(cookies)
     assert {name: cookie["samesite"] for name, cookie in cookies.items()} == dict.fromkeys(cookies, "Lax")
+
+
+def test_every_page_has_a_content_security_policy_without_inline_script(db: None) -> None:
+    for url in ("/", "/accounts/login/", "/admin/login/"):
+        policy = Client().get(url)["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["script-src"] == "'self'", url  # no 'unsafe-inline', no 'unsafe-eval'
+        assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'", url
+        assert directives["frame-ancestors"] == "'none'", url
