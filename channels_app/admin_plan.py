@@ -20,7 +20,7 @@ from award.admin_base import OrganiserOnlyMixin, ReadOnlyMixin, edition_page_con
 from award.models import Channel, Edition
 from channels_app.models import JudgeCapacity, OpeningHours, PlannedContact, PlanSettings, Question, WaitRule
 from channels_app.selectors import edition_season
-from channels_app.services import wait_rule_errors
+from channels_app.wait_rules import wait_rule_errors
 from channels_app.waiting import bands_lines, bands_text, clock_text, limit_text, parse_bands, parse_wait
 
 

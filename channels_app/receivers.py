@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from award.models import Edition
-from channels_app.services import wait_rules_default
+from channels_app.wait_rules import wait_rules_default
 
 
 def wait_limits_for_a_new_edition(sender: Any, *, edition: Edition, **kwargs: Any) -> None:

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from award.models import Edition, Participant
 from channels_app.models import Contact, WaitRule
-from channels_app.services import wait_rules_default
+from channels_app.wait_rules import wait_rules_default
 from tests.browser.conftest import PageLog, screenshot
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 
 from award.models import Edition, Participant
 from channels_app.models import Contact, WaitRule
-from channels_app.services import ContactInput, ContactInvalid, contact_clean, wait_rule_errors, wait_rules_default
+from channels_app.services import ContactInput, ContactInvalid, contact_clean
+from channels_app.wait_rules import wait_rule_errors, wait_rules_default
 from channels_app.waiting import band_points, bands_errors, clock_text, parse_wait, past_limit, working_deadline
 from tests.conftest import ClientAs
 
