@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format worker beat bench install messages
+.PHONY: demo test lint check-deploy format worker beat bench install messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+
+# Django's deployment checks on production settings, as docker-compose.yml sets them (DEBUG off, a random key of 50+
+# characters, a host name, PostgreSQL and a Redis with a password): any warning fails. Nothing is connected to.
+check-deploy: install
+	DEBUG=false SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=award.example.org DATABASE_URL=postgres://award:award@postgres:5432/award \
+	REDIS_URL=redis://:redis-password@redis:6379/1 CELERY_BROKER_URL=redis://:redis-password@redis:6379/0 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(BIN)/ruff check --fix .

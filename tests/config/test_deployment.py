@@ -32,17 +32,31 @@ def test_production_refuses_to_start_without_a_secret_or_hosts() -> None:
     assert "Set ALLOWED_HOSTS" in no_hosts.stderr
 
 
+# Production as docker-compose.yml runs it: PostgreSQL, and Redis with a password as cache and broker.
+PRODUCTION = {
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "award.example.org",
+    "DATABASE_URL": "postgres://award:award@postgres:5432/award",
+    "REDIS_URL": "redis://:redis-password@redis:6379/1",
+    "CELERY_BROKER_URL": "redis://:redis-password@redis:6379/0",
+}
+
+
 def test_production_settings_pass_check_deploy() -> None:
-    result = run_django(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="award.example.org",
-    )
+    """`make check-deploy` (a step of CI): no warning at all, none silenced; the checks connect to nothing."""
+    result = run_django("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_production_turns_https_off() -> None:
+    """The settings do not silence the deployment checks: turning the redirect or HSTS off is a warning, and fails."""
+    for off in ({"SECURE_SSL_REDIRECT": "false"}, {"SECURE_HSTS_SECONDS": "0"}):
+        result = run_django(
+            "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION, **off
+        )
+        assert result.returncode == 1, off
+        assert ("security.W008" if "SECURE_SSL_REDIRECT" in off else "security.W004") in result.stderr
 
 
 def test_defaults_need_no_services() -> None:
