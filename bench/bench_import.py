@@ -36,7 +36,7 @@ import secrets
 import shlex
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 # runs our own measurement child and git, with fixed arguments
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -115,7 +115,7 @@ def contacts_write(path: Path, frame: Frame, n: int) -> int:
     """A valid contacts.csv of n rows, the same bytes for the same frame and n; return how many answers it holds."""
     from channels_app.bundle.format import CONTACT_COLUMNS, contact_cells
 
-    rng = random.Random(f"bench-import-{n}")
+    rng = random.Random(f"bench-import-{n}")  # nosec B311 # seeded on purpose: the same file for the same n
     columns = [(channel, question) for channel, questions in frame.questions.items() for question in questions]
     days = (frame.ends_on - frame.starts_on).days + 1
     answers = 0
@@ -236,7 +236,8 @@ def run_child(database_url: str, folder: Path, frame: Path, contacts: Path, *ext
     command = [sys.executable, "-m", "bench.import_child"]
     command += ["--frame", str(frame), "--contacts", str(contacts), "--out", str(out), *extra]
     try:
-        completed = subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=timeout)
+        # Our own module under sys.executable, every argument ours, no shell.
+        completed = subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=timeout)  # nosec B603
     except subprocess.TimeoutExpired:  # the child is killed; a hung COPY, say, leaves nothing else behind
         raise SystemExit(f"the measurement took more than {timeout:g} s and was stopped: {shlex.join(command)}") from None
     if completed.returncode:
@@ -303,7 +304,9 @@ def code_version() -> str:
     """The commit measured, and whether the importer had uncommitted changes (it is being tuned)."""
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+        # The developer's own git from PATH, read-only subcommands with fixed arguments, no shell.
+        run = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)  # nosec B603 B607
+        return run.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = git("status", "--porcelain", "--", "channels_app", "audit", "award", "scoring")

@@ -145,8 +145,8 @@ class ContactAdmin(HistoryMixin, admin.ModelAdmin):
         status: str | None = next((status for button, status in STATUS_BUTTONS.items() if button in request.POST), None)
         if status is None:
             status = obj.status if obj is not None else ContactStatus.SUBMITTED
-        # add_view and change_view come here only with both (add_view asks for them first).
-        assert edition is not None and channel is not None
+        if edition is None or channel is None:  # add_view and change_view come here only with both (add_view asks first)
+            raise ValueError("the contact form needs an edition and a channel")
         autocomplete_url = (
             reverse("admin:channels_app_contact_participants") + "?" + urlencode({"edition": str(edition.pk), "channel": channel})
         )

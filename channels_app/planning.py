@@ -277,13 +277,14 @@ class _Planner:
     def _second_tries(self) -> None:
         tried_again = {(e.participant_id, e.channel, e.planned_at.date()) for e in self.entries if e.attempt == 2}
         first_unanswered = [
-            entry
+            (entry, entry.contact)
             for entry in self.entries
-            if entry.attempt == 1 and entry.done and entry.channel in SECOND_TRY_CHANNELS and not entry.contact.answered  # type: ignore[union-attr]
+            if entry.attempt == 1
+            and entry.channel in SECOND_TRY_CHANNELS
+            and entry.contact is not None
+            and not entry.contact.answered
         ]
-        for entry in first_unanswered:
-            contact = entry.contact
-            assert contact is not None
+        for entry, contact in first_unanswered:
             day = self._second_try_day(timezone.localtime(contact.happened_at).date())
             if day is None or (entry.participant_id, entry.channel, day) in tried_again:
                 continue

@@ -19,7 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Not a secret: the key of a development checkout, refused below whenever DEBUG is off.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # nosec B105
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="") or DEV_SECRET_KEY

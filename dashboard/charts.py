@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -128,7 +128,7 @@ def month_chart(
         key,
         description,
         grid,
-        mark_safe("".join(columns)),  # each piece built by format_html above
+        format_html_join("", "{}", ((column,) for column in columns)),  # each built by format_html: kept as it is
         line,
         empty,
     )

@@ -141,7 +141,7 @@ def rng_for(*parts: object) -> random.Random:
 
     A str seed is hashed with SHA-512 by random.seed, independent of PYTHONHASHSEED.
     """
-    return random.Random(":".join([SEED, *(str(part) for part in parts)]))
+    return random.Random(":".join([SEED, *(str(part) for part in parts)]))  # nosec B311 # synthetic data, no secret
 
 
 def clamp(value: float, low: float, high: float) -> float:
