@@ -215,7 +215,7 @@ def world(
         "axes.accessattempt": AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1),
         "axes.accesslog": AccessLog.objects.create(**attempt),
         "axes.accessfailurelog": AccessFailureLog.objects.create(**attempt),
-        "audit.changerecord": ChangeRecord.objects.order_by("pk").last(),
+        "audit.changerecord": ChangeRecord.objects.latest("pk"),
         "award.edition": edition,
         "award.awardclass": participant_a.award_class,
         "award.participant": participant_a,
@@ -230,12 +230,12 @@ def world(
         "channels_app.openinghours": OpeningHours.objects.create(participant=participant_a, opens=time(10), closes=time(15)),
         "channels_app.question": question,
         "channels_app.contact": contact,
-        "scoring.channelstanding": ChannelStanding.objects.filter(edition=mini).first(),
-        "scoring.overallstanding": OverallStanding.objects.filter(edition=mini).first(),
+        "scoring.channelstanding": ChannelStanding.objects.filter(edition=mini).earliest("pk"),
+        "scoring.overallstanding": OverallStanding.objects.filter(edition=mini).earliest("pk"),
         "scoring.scoringstate": ScoringState.objects.get(edition=mini),
         "publications.publication": interim,
     }
-    assert None not in objects.values(), [label for label, obj in objects.items() if obj is None]
+    assert sorted(objects) == sorted(MODELS), "an object for the admin pages of each model"
     job = ImportJob.objects.create(name="contacts.csv", size=1, sha256="0" * 64, edition=edition, uploaded_by=organiser)
     final_channel, final_class = "phone", AwardClass.objects.get(edition=mini, name="Car rental")  # Sixt won both
     params = {
@@ -257,8 +257,8 @@ def world(
     a, b = [REF_A, COMMENT_A], [REF_B, COMMENT_B]
     hidden = {
         "anonymous": [*a, *b, *judges, participant_a.name, participant_b.name],  # nothing of the unpublished edition
-        "company_user": [*b, *judges],  # no other participant's data, no judge's name
-        "other_company_user": [*a, *judges],
+        "company_user": [*b, participant_b.name, *judges],  # no other participant's data, no judge's name
+        "other_company_user": [*a, participant_a.name, *judges],
         "judge": [*b, JUDGE_NAMES["other_judge"]],  # no other judge's contacts
         "other_judge": [*a, JUDGE_NAMES["judge"]],
         "organiser": [],
@@ -305,7 +305,9 @@ def test_every_url_as_each_persona(persona: str, world: World, client_as: Client
         pages = pages_of(route)
         assert pages is not None, f"{route.key} is not classified"
         for page in pages:
-            path = route.path(world.values(route, page))
+            values = world.values(route, page)
+            assert set(route.params) <= set(values), f"nothing to fill {set(route.params) - set(values)} of {route.key}"
+            path = route.path(values)
             match = resolve(path)
             assert match.route == route.route, f"{path} is {match.route}, not {route.route}"
             address = f"{path}?{page.query.format(**world.params)}" if page.query else path
@@ -317,6 +319,7 @@ def test_every_url_as_each_persona(persona: str, world: World, client_as: Client
                 response = asking.get(address) if method == "GET" else asking.post(address, {})
                 answers[f"{method} {address}"] = got(response, world.hidden[persona])
                 wanted[f"{method} {address}"] = expected(outcomes[persona], address)
+    assert [f"{asked}: {answer}" for asked, answer in answers.items() if answer.startswith("5")] == []
     assert answers == wanted
     # Nothing asked with no data wrote anything: no publication, no change.
     assert (Publication.objects.count(), ChangeRecord.objects.count()) == (publications, changes)
