@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PERSONAS = ("anonymous", "company_user", "other_company_user", "judge", "other_judge", "organiser")
-NOT_STAFF = PERSONAS[:3]
 
 # What a request gives: a status, or one of these (the walk turns each into "302 <where>").
 LOGIN = "login"  # to the site's login page, ?next= the page asked for
@@ -156,6 +155,8 @@ READ_ONLY = (200, 403, VIEW, 200, 403)
 
 @dataclass(frozen=True)
 class ModelPages:
+    """The outcomes of a model's admin pages, in the order of ACTIONS, for each member of staff."""
+
     organiser: tuple[Outcome, ...]
     judge: tuple[Outcome, ...] = NOTHING
     other_judge: tuple[Outcome, ...] | None = None
