@@ -94,7 +94,7 @@ def security_event(
     **details: Any,
 ) -> None:
     """Write one line now. `user` is the acting account, or the username as typed (a failed login), or None."""
-    name = text(user) if isinstance(user, str) else username(user)
+    name = (text(user) or NOBODY) if isinstance(user, str) else username(user)
     logger.log(level, "%s", line_of(_fields(event, name, client_address(request), details)))
 
 

@@ -37,15 +37,14 @@ def login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest 
 
 
 def locked_out(sender: Any, request: HttpRequest | None, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
-    """axes' user_locked_out: sent by the failure that reaches the limit (started) and again for every login tried
-    during the cool-off (axes sets axes_failures_since_start only when it counts a failure)."""
-    started = getattr(request, "axes_failures_since_start", None) is not None
+    """axes' user_locked_out: sent by the failure that reaches the limit, and again by every login tried while locked
+    out (each counted as one more failure, which starts the cool-off again); `failures` is axes' count."""
     security_event(
         "lockout",
         user=str(username or ""),
         request=request,
         level=logging.WARNING,
         path=_path(request),
-        started=started,
+        failures=getattr(request, "axes_failures_since_start", None),
         limit=settings.AXES_FAILURE_LIMIT,
     )
