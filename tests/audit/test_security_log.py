@@ -131,7 +131,8 @@ def test_the_admin_refused_to_a_company_user_logged_in_and_to_their_right_passwo
 
 
 def test_a_username_cannot_forge_a_line_and_is_cut_to_a_sane_length(db: None, security_log: SecurityLog) -> None:
-    typed = 'kari"\n{"event": "login", "user": "root"}\r\u2028\x1b[31m\u202e' + "x" * 300
+    typed = 'kari"\n{"event": "login", "user": "root"}\r\u2028\x1b[31m\u202e' + "x" * 180
+    # (Longer than 150, not than 255: axes keeps a failed username in a column of 255, and PostgreSQL refuses more.)
 
     client_at("10.0.4.1").post("/accounts/login/", {"username": typed, "password": WRONG})
 
