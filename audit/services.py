@@ -1,4 +1,8 @@
-"""Writing the change history: every service of every app records its changes here."""
+"""Writing the change history: every service of every app records its changes here.
+
+Each write is also a line in the security log (audit/security.py, event history.change) once it commits: which
+record, which fields, by whom, from where; never the values, which stay in the history.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 
 from audit.models import Action, ChangeRecord, Source
+from audit.security import security_event_on_commit
 
 _PLAIN = (str, int, bool, float)
 
@@ -54,7 +59,7 @@ def history_record(
     source: Source,
     note: str = "",
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
+    record = ChangeRecord.objects.create(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
         object_repr=str(subject)[:200],
@@ -64,6 +69,16 @@ def history_record(
         source=source,
         note=note,
     )
+    security_event_on_commit(
+        "history.change",
+        user=record.user,
+        model=subject._meta.label_lower,
+        object=subject.pk,
+        action=action,
+        source=source,
+        fields=sorted(record.changes),
+    )
+    return record
 
 
 def history_record_many(
@@ -89,7 +104,17 @@ def history_record_many(
         for subject, changes in changed
     ]
     ChangeRecord.objects.bulk_create(records, batch_size=1000)
+    if records:
+        _logged_many(records[0].content_type.model_class(), len(records), action=action, user=user, source=source)
     return len(records)
+
+
+def _logged_many(model: type[models.Model] | None, count: int, *, action: Action, user: User | None, source: Source) -> None:
+    """One line in the security log for many records written at once (an import's batch): how many, not which."""
+    label = model._meta.label_lower if model is not None else "-"
+    security_event_on_commit(
+        "history.change", user=user if getattr(user, "pk", None) else None, model=label, count=count, action=action, source=source
+    )
 
 
 # The columns of a change record as history_rows gives them, for a bulk writer (an import's COPY or executemany).
@@ -118,7 +143,9 @@ def history_rows(
     content_type_id = ContentType.objects.get_for_model(model).pk
     user_id = user.pk if user is not None and user.pk else None
     when = at_field.get_db_prep_save(at, connection)
+    count = 0
     for object_id, text, changes in changed:
+        count += 1
         yield (
             content_type_id,
             object_id,
@@ -130,3 +157,6 @@ def history_rows(
             note,
             when,
         )
+    # Once the writer has taken every row (it does before its statement; a failed one rolls back, and the line with it).
+    if count:
+        _logged_many(model, count, action=action, user=user, source=source)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action, Source
+from audit.security import security_event_on_commit
 from audit.services import changes_between, history_record
 from award.models import CHANNEL_ORDER, Channel, Edition, Participant
 from award.roles import JUDGES
@@ -326,6 +327,7 @@ def contact_record(
         )
         if was_counted or contact.counted:
             edition_data_changed(edition_id=edition.pk)
+        voiding_logged(contact=contact, year=edition.year, changes=changes, user=user, source=source)
         plan_link(contact=contact)  # done in the judge's work list at once; an unanswered call gets its second try
         return contact, "created" if created else "updated"
 
@@ -335,6 +337,7 @@ def contact_void(*, contact: Contact, reason: str, user: User | None = None, sou
     if not reason.strip():
         raise ContactInvalid({"void_reason": [_("give a reason for voiding the contact")]})
     contact_check_unlocked(edition=contact.edition, user=user, reason=reason)
+    year = contact.edition.year
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.voided:
@@ -342,13 +345,9 @@ def contact_void(*, contact: Contact, reason: str, user: User | None = None, sou
         was_counted = contact.counted
         contact.voided, contact.void_reason = True, reason.strip()
         contact.save(update_fields=["voided", "void_reason", "updated_at"])
-        history_record(
-            subject=contact,
-            action=Action.UPDATE,
-            changes={"voided": [False, True], "void_reason": ["", contact.void_reason]},
-            user=user,
-            source=source,
-        )
+        changes: dict[str, list[Any]] = {"voided": [False, True], "void_reason": ["", contact.void_reason]}
+        history_record(subject=contact, action=Action.UPDATE, changes=changes, user=user, source=source)
+        voiding_logged(contact=contact, year=year, changes=changes, user=user, source=source)
         if was_counted:
             edition_data_changed(edition_id=contact.edition_id)
     return contact
@@ -359,24 +358,27 @@ def contact_restore(*, contact: Contact, reason: str, user: User | None = None, 
     if not reason.strip():
         raise ContactInvalid({"reason": [_("give a reason for restoring the contact")]})
     contact_check_unlocked(edition=contact.edition, user=user, reason=reason)
+    year = contact.edition.year
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if not contact.voided:
             return contact
-        old_reason = contact.void_reason
+        changes: dict[str, list[Any]] = {"voided": [True, False], "void_reason": [contact.void_reason, ""]}
         contact.voided, contact.void_reason = False, ""
         contact.save(update_fields=["voided", "void_reason", "updated_at"])
-        history_record(
-            subject=contact,
-            action=Action.UPDATE,
-            changes={"voided": [True, False], "void_reason": [old_reason, ""]},
-            user=user,
-            source=source,
-            note=reason.strip(),
-        )
+        history_record(subject=contact, action=Action.UPDATE, changes=changes, user=user, source=source, note=reason.strip())
+        voiding_logged(contact=contact, year=year, changes=changes, user=user, source=source)
         if contact.counted:
             edition_data_changed(edition_id=contact.edition_id)
     return contact
+
+
+def voiding_logged(*, contact: Contact, year: int, changes: dict[str, list[Any]], user: User | None, source: Source) -> None:
+    """A change of `voided` (by contact_void, contact_restore, a contact saved or imported voided) in the security log."""
+    old, new = changes.get("voided", [None, None])
+    if bool(old) != bool(new):
+        event = "contact.void" if new else "contact.restore"
+        security_event_on_commit(event, user=user, contact=contact.pk, ref=contact.ref, edition=year, source=source)
 
 
 def contacts_locked_for(*, edition: Edition, user: User | None) -> bool:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.health.HealthCheck",  # first: the container's probe, before the host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityLog",  # the client's address for the security log; logs every 403 (outside the CSRF check)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,9 +252,26 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# The security log (audit/security.py, docs/security.md): one JSON line per login, refusal, publication, void and
+# change, on the logger award.security, to stderr and, when SECURITY_LOG_FILE names one, to that file too (appended
+# to, and reopened when logrotate moves it). It has its own handlers, so LOG_LEVEL and Celery's logging leave it alone.
+SECURITY_LOG_FILE = env.str("SECURITY_LOG_FILE", default="")
+security_handlers = {
+    "security": {"class": "logging.StreamHandler", "formatter": "line"},  # stderr
+    "security_file": {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": SECURITY_LOG_FILE,
+        "formatter": "line",
+        "encoding": "utf-8",
+    },
+}
+if not SECURITY_LOG_FILE:
+    del security_handlers["security_file"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"}, **security_handlers},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {"award.security": {"handlers": list(security_handlers), "level": "INFO", "propagate": False}},
 }

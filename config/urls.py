@@ -6,9 +6,12 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
+from award.accounts.forms import AdminLoginForm
+
 admin.site.site_header = _("Customer Service Award: administration")
 admin.site.site_title = _("Customer Service Award")
 admin.site.index_title = _("The award's workplace")
+admin.site.login_form = AdminLoginForm  # logs a refused account in the security log
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.security import security_event_on_commit
 from award.models import Edition
 from channels_app.models import Contact, ContactStatus
 from publications.chain import first_broken, link_of
@@ -83,6 +84,14 @@ def publication_create(
             inputs_digest=publication.inputs_digest,
         )
         publication.save()
+        security_event_on_commit(  # when it commits: a publication_confirm that finds the results changed rolls it back
+            "publication",
+            user=user if publication.published_by else None,
+            edition=edition.year,
+            kind=kind,
+            digest=publication.digest,
+            supersedes=supersedes.digest if supersedes is not None else None,
+        )
         return publication
 
 

@@ -11,7 +11,7 @@ import functools
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,7 +35,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 DESELECTED = pytest.StashKey[dict[str, int]]()
 LAYERS = pytest.StashKey[Layers]()
 
-__all__ = ["IN_CI", "ROOT", "SAMPLES", "ClientAs", "need", "on_postgres", "record"]
+__all__ = ["IN_CI", "ROOT", "SAMPLES", "ClientAs", "need", "on_postgres", "record", "without_log_lines"]
 
 
 class ClientAs(Protocol):
@@ -64,6 +64,13 @@ def on_postgres() -> None:
     from django.db import connection
 
     need(connection.vendor == "postgresql", "needs PostgreSQL: run with DATABASE_URL=postgres://... (the PostgreSQL pass of CI)")
+
+
+def without_log_lines(callbacks: Iterable[Callable[[], Any]]) -> list[Callable[[], Any]]:
+    """The commit callbacks but the security log's lines waiting for the commit (audit.security.PendingLine)."""
+    from audit.security import PendingLine
+
+    return [callback for callback in callbacks if not isinstance(callback, PendingLine)]
 
 
 def record(edition: Edition, *, ref: str = "", source: Source = Source.COMMAND, **fields: Any) -> Contact:

@@ -1,14 +1,19 @@
-"""The organisers' forms for accounts and memberships: each checks with the same helper its service uses."""
+"""The organisers' forms for accounts and memberships (each checks with the same helper its service uses); the admin's
+login form."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from audit.security import request_path, security_event
 from award.accounts.services import membership_check, user_role_check
 from award.forms import InvalidErrorsMixin
 from award.models import Membership
@@ -72,3 +77,17 @@ class OrganiserUserChangeForm(InvalidErrorsMixin, UserChangeForm):
             except Invalid as invalid:
                 self.add_invalid(invalid)
         return cleaned
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login: the right password of an account without admin access (a company user) is refused as
+    Django refuses it, and the refusal is in the security log; it is no failed login (the password was right), so
+    neither axes nor Django's signal sees it."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        try:
+            super().confirm_login_allowed(user)
+        except ValidationError:
+            path = request_path(self.request) if self.request is not None else "-"
+            security_event("admin.refused", user=user, request=self.request, level=logging.WARNING, path=path)
+            raise

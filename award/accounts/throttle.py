@@ -11,7 +11,7 @@ import logging
 
 from django.core.cache import cache
 
-logger = logging.getLogger("award.security")
+from audit.security import security_event
 
 MAILS_PER_ADDRESS_PER_HOUR = 3
 REQUESTS_PER_CLIENT_PER_HOUR = 10
@@ -30,6 +30,7 @@ def allowed(kind: str, value: str, *, limit: int) -> bool:
     if count is None:  # a cache that is down answers nothing: let it through (said in the module's docstring)
         return True
     if count > limit:
-        logger.warning("Throttled %s: %s requests this hour (limit %s).", kind, count, limit)
+        # In the security log: which limit, never the address or client counted (the key is their hash, too).
+        security_event("throttled", level=logging.WARNING, kind=kind, count=count, limit=limit)
         return False
     return True

@@ -17,7 +17,7 @@ from audit.models import Action, ChangeRecord, Source
 from audit.services import HISTORY_COLUMNS, history_rows
 from channels_app.bundle.writes import insert_rows, prepared, reserve_ids, update_rows
 from channels_app.models import Answer, Contact, Question
-from channels_app.services import TRACKED_FIELDS
+from channels_app.services import TRACKED_FIELDS, voiding_logged
 
 # The columns an import writes: what contact_apply sets (the tracked fields, by their columns), and updated_at.
 CONTACT_WRITTEN = [
@@ -41,8 +41,11 @@ class Written:
     changes: dict[str, list[Any]]
 
 
-def contacts_write(*, created: list[Written], updated: list[Written], user: User | None, source: Source, note: str) -> None:
-    """One batch's writes: new contacts (ids reserved), changed ones, their answers anew, and their history."""
+def contacts_write(
+    *, created: list[Written], updated: list[Written], year: int, user: User | None, source: Source, note: str
+) -> None:
+    """One batch's writes (of the edition of `year`): new contacts (ids reserved), changed ones, their answers anew,
+    their history, and the security log's line for each contact the file voids or restores."""
     now = timezone.now()
     when = prepared(_UPDATED_AT, now)
     for item in created + updated:
@@ -77,6 +80,8 @@ def contacts_write(*, created: list[Written], updated: list[Written], user: User
                 at=now,
             )
             insert_rows(ChangeRecord, HISTORY_COLUMNS, rows)
+    for item in created + updated:
+        voiding_logged(contact=item.contact, year=year, changes=item.changes, user=user, source=source)
 
 
 def _contact_values(contact: Contact, columns: list[str], now: Any) -> tuple[Any, ...]:

@@ -268,6 +268,7 @@ def _import_batch(state: _Import, batch: list[Row]) -> None:
         contacts_write(
             created=[Written(contact, row.clean.points, changes) for row, contact, changes in created],
             updated=[Written(contact, row.clean.points, changes) for row, contact, changes in updated],
+            year=state.edition.year,
             user=state.user,
             source=state.source,
             note=state.reason.strip(),

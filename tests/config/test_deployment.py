@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -110,3 +112,16 @@ def test_compose_probes_the_web_service_with_healthz_and_the_image_collects_as_p
     assert "http://127.0.0.1:8000/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "DEBUG=false" in dockerfile.split("collectstatic", 1)[0].rsplit("RUN", 1)[1]
+
+
+def test_the_security_log_goes_to_stderr_and_to_the_file_security_log_file_names(tmp_path: Path) -> None:
+    log_file = tmp_path / "security.log"
+    write = "from audit.security import security_event; security_event('login.failed', user='kåre')"
+
+    result = run_django("shell", "-c", write, SECURITY_LOG_FILE=str(log_file), LOG_LEVEL="ERROR")
+    without_file = run_django("shell", "-c", write, LOG_LEVEL="ERROR")
+
+    (line,) = log_file.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line) | {"time": "-"} == {"time": "-", "event": "login.failed", "user": "kåre", "ip": "-"}
+    assert line in result.stderr.splitlines()  # the root logger's level (LOG_LEVEL) leaves it alone
+    assert json.loads(without_file.stderr.splitlines()[-1])["user"] == "kåre"
