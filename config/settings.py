@@ -134,10 +134,24 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Oslo"
+# A broker that goes away (a Redis restart, a network cut) is waited for, however long, by workers and beat: a worker
+# retries at 2, 4, 6 ... s, at most 30 s apart, so it consumes again within 30 s of the broker's return
+# (tests/scoring/test_outages.py). Celery gives up after 100 tries by default (about 45 minutes) and the worker ends.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task under way when the connection is lost cannot be acknowledged, and the broker hands it out again: it is stopped
+# (its transaction rolled back) rather than run twice side by side. Every task is idempotent, so the second run is the
+# whole work (Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Redis hands a task that was taken but never acknowledged (its worker killed) to another worker after the visibility
+# timeout. Well over any task (an import job's step stops at 45 minutes, 0.75 x its stall limit of an hour), so that
+# nothing still running is handed out twice; beat's repair restores the standings long before (README: worst-case
+# staleness).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {
     "rescore-stale-editions": {
         "task": "scoring.tasks.rescore_stale_editions",
-        "schedule": env.int("RESCORE_REPAIR_SECONDS", default=300),
+        "schedule": env.int("RESCORE_REPAIR_SECONDS", default=60),
     },
     "fail-stalled-import-jobs": {
         "task": "channels_app.tasks.fail_stalled_import_jobs",

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.test import Client, override_settings
 
 from audit.models import Source
 from award.models import Edition, Membership, Participant
@@ -378,10 +378,11 @@ def eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
     from config.celery import app
 
     eager = request.node.get_closest_marker("celery_worker") is None
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = eager
-    yield
-    app.conf.task_always_eager = previous
+    # Through Django's settings, which Celery reads when asked: Celery 5.6 finds CELERY_TASK_ALWAYS_EAGER there
+    # before a value set on app.conf.
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=eager):
+        assert app.conf.task_always_eager is eager
+        yield
 
 
 # Flushing past the publication triggers -----------------------------------------------------

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from award.models import Edition
 from channels_app.bundle.export import export_edition
@@ -46,16 +46,10 @@ DEMO_FINAL_AT = datetime(2021, 3, 1, 12, tzinfo=UTC)
 @contextmanager
 def scored() -> Iterator[None]:
     """Tasks run in-process and the rescorings enqueued at commit run at the end, as after a real commit."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        # The callbacks stay registered with the layer's transaction, which never commits: they run here only.
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            yield
-    finally:
-        app.conf.task_always_eager = previous
+    # Through Django's settings, which Celery reads when asked (tests/conftest.py, eager_tasks). The callbacks stay
+    # registered with the layer's transaction, which never commits: they run here only.
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=True), TestCase.captureOnCommitCallbacks(execute=True):
+        yield
 
 
 def import_mini(folder: Path) -> None:

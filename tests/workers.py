@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tests.conftest import ROOT, need, on_postgres
+from tests.processes import database_url
 
 
 def broker_configured() -> None:
@@ -67,11 +67,9 @@ def worker(transactional_db: None) -> Iterator[Worker]:
     from config.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     # The test's own media folder too (an import job's file is read there).
     env = os.environ | {
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }

@@ -8,9 +8,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from audit.security import request_path, security_event
@@ -79,7 +80,24 @@ class OrganiserUserChangeForm(InvalidErrorsMixin, UserChangeForm):
         return cleaned
 
 
-class AdminLoginForm(AdminAuthenticationForm):
+class UsernameLengthMixin:
+    """Django's login form sets its username field's max_length after making the field, so no validator checks it: a
+    longer name reached authenticate(), and axes' record of the failure (a column of 255) answered 500 on PostgreSQL.
+    Here it is an error on the field, in the reader's language, and nothing is recorded."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
+    """The site's login (company users)."""
+
+
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
     """The admin's login: the right password of an account without admin access (a company user) is refused as
     Django refuses it, and the refusal is in the security log; it is no failed login (the password was right), so
     neither axes nor Django's signal sees it."""

@@ -5,11 +5,16 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from award.accounts.forms import LoginForm
 from award.accounts.views import CompanyPasswordResetForm, InvitationConfirmView
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("website:home")), name="logout"),
     path(
         "password/reset/",

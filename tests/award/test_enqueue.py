@@ -15,7 +15,7 @@ from tests.conftest import ClientAs
 
 
 @pytest.fixture
-def broker_down(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+def broker_down(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, ...]]:
     """Tasks sent to a broker (not run in-process), every send refused as by a Redis that is down."""
     sent: list[tuple[Any, ...]] = []
 
@@ -23,7 +23,7 @@ def broker_down(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
         sent.append(kwargs.get("args") or args)
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setitem(rescore_edition.app.conf, "task_always_eager", False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # Celery reads it from Django's settings (tests/conftest.py, eager_tasks)
     monkeypatch.setattr(rescore_edition, "apply_async", refuse)
     return sent
 

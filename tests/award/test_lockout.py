@@ -57,3 +57,20 @@ def test_fewer_failures_then_the_right_password_log_in_and_reset_the_count(accou
     for _ in range(4):
         client.post("/accounts/login/", {"username": "kari", "password": "wrong"})
     assert client.post("/accounts/login/", {"username": "kari", "password": "the-right-password-2021"}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("url", "language", "message"),
+    [
+        ("/accounts/login/", "nb", "Sørg for at denne verdien har 150 eller færre tegn (den har nå 300)."),
+        ("/admin/login/", "en", "Ensure this value has at most 150 characters (it has 300)."),
+    ],
+)
+def test_a_too_long_username_is_an_error_on_the_field(account: User, url: str, language: str, message: str) -> None:
+    """Once a 500 on PostgreSQL (axes recorded the failure in a column of 255); now the field's error, nothing recorded."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    page = Client(HTTP_ACCEPT_LANGUAGE=language).post(url, {"username": "k" * 300, "password": "wrong"})
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
