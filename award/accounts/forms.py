@@ -4,7 +4,7 @@ login form."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -89,8 +89,9 @@ class UsernameLengthMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))
+        username = cast(forms.CharField, self.fields["username"])
+        if username.max_length is not None:  # the User model's 150
+            username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class LoginForm(UsernameLengthMixin, AuthenticationForm):
