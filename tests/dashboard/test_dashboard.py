@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.formats import date_format
 
 from audit.models import Source
 from award.models import AwardClass, Edition, Membership, Participant
@@ -21,10 +23,14 @@ from award.services import class_rename, participant_rename
 from channels_app.models import Contact
 from channels_app.rules import wait_text
 from channels_app.services import ContactInput, contact_record
-from dashboard.selectors import participant_dashboard
+from dashboard.selectors import Average, participant_dashboard
 from dashboard.views import csv_cell
+from publications.models import Publication
 from publications.selectors import publication_document, publication_latest
 from publications.services import publication_create
+from publications.triggers import AVERAGES_TABLE, statements
+from scoring import rules
+from scoring.averages import field_sums
 from scoring.models import ChannelStanding, OverallStanding
 from scoring.rules import one_decimal
 from scoring.services import edition_rescore
@@ -49,6 +55,15 @@ def reader(sognenett_reader: User, client_as: ClientAs) -> Client:
     return client_as("sognenett_reader")
 
 
+PUBLISHED_AT = datetime(2021, 3, 15, 12, 0, tzinfo=UTC)  # the mini sample's contacts are all of February 2021
+
+
+@pytest.fixture
+def published(mini: Edition) -> Publication:
+    """Interim results of the mini sample: the dashboard's averages are those frozen with them."""
+    return publication_create(edition=mini, kind="interim", published_at=PUBLISHED_AT)
+
+
 def figure(html: str, channel: str | None, name: str) -> str:
     """The text of a `data-figure` element, in one channel's section or in the summary."""
     import re
@@ -60,7 +75,9 @@ def figure(html: str, channel: str | None, name: str) -> str:
     return match.group(1).strip()
 
 
-def test_dashboard_shows_the_hand_computed_numbers_of_the_mini_sample(reader: Client, sognenett: Participant) -> None:
+def test_dashboard_shows_the_hand_computed_numbers_of_the_mini_sample(
+    reader: Client, sognenett: Participant, published: Publication
+) -> None:
     response = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
@@ -145,7 +162,7 @@ def test_dashboard_agrees_with_the_standings_for_every_participant(mini: Edition
             )
 
 
-def test_numbers_and_dates_are_localised(reader: Client) -> None:
+def test_numbers_and_dates_are_localised(reader: Client, published: Publication) -> None:
     nb = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     en = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert figure(nb, None, "overall") == "80,7" and figure(en, None, "overall") == "80.7"
@@ -181,12 +198,16 @@ def test_drafts_and_voided_contacts_never_show(reader: Client, sognenett: Partic
 
 
 def test_class_average_is_hidden_below_three_participants_of_the_class_with_a_score(
-    reader: Client, mini: Edition, sognenett: Participant, django_capture_on_commit_callbacks: Any
+    reader: Client, mini: Edition, sognenett: Participant, published: Publication, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """Broadband has Sognenett and Tussa: hidden. A third broadband participant with a phone contact shows it for phone only."""
+    """Broadband has Sognenett and Tussa: hidden. A third broadband participant with a phone contact shows it for phone
+    only, from the next publication on."""
     first = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert figure(first, "phone", "class-average") == "hidden"
-    assert "(now 2)" in figure_note(first, "phone")
+    assert figure_note(first, "phone") == (
+        "Shown once the published results count at least three participants of your class with a score in this channel "
+        "(2 on March 15, 2021), so that it never reveals a competitor's score."
+    )
 
     third = ParticipantFactory.create(
         name="Breiband Nord", edition=mini, award_class=sognenett.award_class, channels=["phone", "email"]
@@ -195,11 +216,15 @@ def test_class_average_is_hidden_below_three_participants_of_the_class_with_a_sc
     with django_capture_on_commit_callbacks(execute=True):  # the rescoring runs at commit
         answers = {"wait": 5, "greeting": 5, "solution": 5, "feeling": None}
         record(mini, participant=third, channel="phone", judge=judge, answers=answers)  # 75.0
+    # Live, nothing moves: the averages are those of the publication.
+    assert reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode().count("(2 on March 15, 2021)") == 2
+    publication_create(edition=mini, kind="interim", published_at=datetime(2021, 3, 16, 12, 0, tzinfo=UTC))
     # One scored contact is enough to count; Breiband Nord has no e-mail contact, so e-mail stays hidden.
     html = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # (66.6667 + 96.6667 + 75.0000) / 3 = 79.4445 (half-up from 79.44446...)
     assert figure(html, "phone", "class-average") == "79.4"
     assert figure(html, "email", "class-average") == "hidden"
+    assert "3 participants of your class, as published on March 16, 2021" in channel_section(html, "phone")
     dashboard = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").context["dashboard"]
     assert dashboard.channel("phone").class_average.participants == 3
     assert dashboard.channel("email").class_average.participants == 2
@@ -273,7 +298,7 @@ def test_csv_export_has_every_counted_contact_with_all_answers_and_no_judge(read
     assert "judge" not in text.lower()
 
 
-def test_chart_is_an_svg_with_labels(reader: Client, sognenett: Participant) -> None:
+def test_chart_is_an_svg_with_labels(reader: Client, sognenett: Participant, published: Publication) -> None:
     response = reader.get(f"/dashboard/2021/{sognenett.pk}/chart/phone.svg", HTTP_ACCEPT_LANGUAGE="nb")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
@@ -374,14 +399,14 @@ def test_query_count_is_constant_in_the_number_of_contacts(
         page = response.content.decode()
         return page.count("<details open>") if "/report/" in url else page.count('class="contact"')
 
-    # Each batch commits (a new data version), so both rounds start with the field's points not yet cached.
     with django_capture_on_commit_callbacks(execute=True):
         _contacts(participant_a, judge, 3)
+    publication_create(edition=edition, kind="interim")  # the averages are read from it, whatever the contacts since
     few = queries(3)
     with django_capture_on_commit_callbacks(execute=True):
         _contacts(participant_a, judge, 27, start=3)
     assert Contact.objects.filter(participant=participant_a).count() == 30
-    assert queries(30) == few
+    assert queries(30) == few == [15, 17, 8]  # dashboard, report, CSV
     with django_assert_max_num_queries(20):
         response = client.get("/dashboard/")
     assert response.status_code == 200
@@ -391,10 +416,10 @@ def test_query_count_is_constant_in_the_number_of_contacts(
     )
 
 
-def test_field_area_shares_follow_every_new_contact_of_another_participant(
-    reader: Client, mini: Edition, django_capture_on_commit_callbacks: Any
+def test_field_area_shares_move_only_with_a_publication(
+    reader: Client, mini: Edition, published: Publication, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """The field's points are cached per data version of the edition: a new contact anywhere gives a new version."""
+    """Another participant's new contact moves the field's points live, but the dashboard shows the published ones."""
 
     def waiting() -> tuple[Decimal, Decimal]:
         phone = reader.get("/dashboard/").context["dashboard"].channel("phone")
@@ -411,6 +436,9 @@ def test_field_area_shares_follow_every_new_contact_of_another_participant(
             judge=Contact.objects.get(ref="P001").judge,
             answers={"wait": 0, "greeting": None, "solution": 5, "feeling": None},
         )
+    assert field_sums(edition=mini).area("phone", "Answer and waiting time")[:2] == (57, 70)  # live: 81.4
+    assert waiting() == (Decimal("86.7"), Decimal("87.7"))  # as published
+    publication_create(edition=mini, kind="interim", published_at=datetime(2021, 3, 16, 12, 0, tzinfo=UTC))
     assert waiting() == (Decimal("86.7"), Decimal("81.4"))  # 13/15 against 57/70
 
 
@@ -434,8 +462,11 @@ def company_user_of(participant: Participant, username: str = "") -> User:
     return user
 
 
-def _scored_edition(classes: dict[str, dict[str, int | None]], capture: Any) -> dict[str, Participant]:
-    """One edition, one phone question of 1000 points; each participant one phone contact scoring points/10 (None: unanswered)."""
+def _scored_edition(classes: dict[str, dict[str, int | None]], capture: Any, *, publish: bool = True) -> dict[str, Participant]:
+    """One edition, one phone question of 1000 points; each participant one phone contact scoring points/10 (None: unanswered).
+
+    Then published (interim), unless told not to: the dashboard's averages are the latest publication's.
+    """
     edition = EditionFactory.create()
     QuestionFactory.create(edition=edition, channel="phone", key="solution", area="Solution", max_points=1000)
     judge = UserFactory.create(username=f"judge-{edition.year}", is_staff=True)
@@ -455,6 +486,8 @@ def _scored_edition(classes: dict[str, dict[str, int | None]], capture: Any) -> 
                     answers={"solution": points} if answered else {},
                 )
                 participants[name] = participant
+    if publish:
+        publication_create(edition=edition, kind="interim")
     return participants
 
 
@@ -492,6 +525,7 @@ def test_one_outsider_beyond_the_class_cannot_be_computed_from_field_and_class_a
         other = ParticipantFactory.create(name=name, edition=y_class.edition, award_class=y_class, channels=["phone"])
         with django_capture_on_commit_callbacks(execute=True):
             record(y_class.edition, participant=other, channel="phone", judge=judge, answers={"solution": points})
+        publication_create(edition=y_class.edition, kind="interim")
         phone = client.get("/dashboard/").context["dashboard"].channel("phone")
         assert phone.class_average.hidden == hidden
     html = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -512,8 +546,12 @@ def test_with_two_participants_the_field_average_its_areas_and_the_chart_line_ar
     assert figure(html, "phone", "field-average") == "hidden"
     section = channel_section(html, "phone")
     note = section.split('data-figure="field-average-note">', 1)[1].split("<", 1)[0]
+    latest = publication_latest(year=participants["A"].edition.year)
+    assert latest is not None
+    with translation.override("en"):
+        moment = date_format(latest.published_at, "DATE_FORMAT")
     assert note == (
-        "Shown once at least three participants have a score in this channel (now 2), "
+        f"Shown once the published results count at least three participants with a score in this channel (2 on {moment}), "
         "so that it never reveals a competitor's score."
     )
     assert "70.0" not in section and "60.0" not in section  # (80 + 60) / 2, or B's own
@@ -521,8 +559,8 @@ def test_with_two_participants_the_field_average_its_areas_and_the_chart_line_ar
     assert [(area.area, area.own, area.field) for area in phone.areas] == [("Solution", Decimal("80.0"), None)]
     assert 'class="meter-field"' not in section
     assert (
-        '<p class="figure-note" data-note="areas-hidden">All participants: shown for an area once at least three '
-        "participants have points in it, so that it never reveals a competitor's points.</p>"
+        '<p class="figure-note" data-note="areas-hidden">All participants: shown for an area once the published results '
+        "count at least three participants with points in it, so that it never reveals a competitor's points.</p>"
     ) in section
     # No average line in the chart, on the page or as a file, and the caption does not promise one.
     assert 'class="reference' not in section
@@ -681,18 +719,146 @@ def test_dashboard_colours_are_legible_in_dark_mode_and_nothing_duplicates_site_
         assert selector not in dashboard, selector
 
 
-def test_nb_and_sv_wording_of_the_dashboard(reader: Client) -> None:
+def test_nb_and_sv_wording_of_the_dashboard(reader: Client, published: Publication) -> None:
     nb = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     sv = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert '<span class="figure-label">Totalscore</span>' in nb and '<span class="figure-label">Totalpoäng</span>' in sv
     assert '<span class="figure-label">Score</span>' in nb and "poengsum" not in nb.lower()
     assert '<span class="figure-label">Snittscore for alle deltakere</span>' in nb
     assert '<span class="figure-label">Snittpoäng för alla deltagare</span>' in sv
-    assert "5 deltakere med score" in nb
-    assert "Score måned for måned; den stiplede linjen er snittscoren for alle deltakere så langt." in nb
+    field_note = '<span class="figure-note" data-figure="field-average-note">5 deltakere med score, slik det ble publisert'
+    assert f"{field_note} 15. mars 2021</span>" in nb
+    assert "5 deltagare med poäng, som publicerat den 15 mars 2021" in sv
+    assert "Score måned for måned; den stiplede linjen er snittscoren for alle deltakere i de sist publiserte resultatene." in nb
     assert "<caption>Tellende kontakter så langt, sammenlignet med minstekravet i hver kanal</caption>" in nb
     assert "<caption>Räknade kontakter hittills jämfört med minimikravet i varje kanal</caption>" in sv
     assert '<span class="status-ok">oppfylt</span>' in nb and '<span class="status-ok">uppfyllt</span>' in sv
     assert ">Minimikrav</th>" in sv
     assert "(1 skickad vidare till en kundtjänstmedarbetare)" in sv
-    assert "Snittene gjelder alle deltakere og er anonyme." in nb and "Snitten gäller alla deltagare och är anonyma." in sv
+    assert (
+        "Deres egne tall er løpende: de endres etter hvert som dommernes kontakter blir vurdert. Snittene for alle "
+        "deltakere er anonyme og hentet fra de sist publiserte resultatene, fra 15. mars 2021."
+    ) in nb
+    assert (
+        "Era egna siffror är löpande: de ändras allteftersom domarnas kontakter poängsätts. Snitten för alla deltagare "
+        "är anonyma och hämtade från de senast publicerade resultaten, från 15 mars 2021."
+    ) in sv
+
+
+# Averages that leak nothing (issue 11) -------------------------------------------------------------------------
+
+
+def shown_averages(client: Client, channel: str = "phone") -> dict[str, Any]:
+    """Everything of the field a company reads in one channel: figures, their notes (with the counts), areas, chart."""
+    response = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    html, block = response.content.decode(), response.context["dashboard"].channel(channel)
+    section = channel_section(html, channel)
+    notes = dict(re.findall(r'data-figure="(field-average-note|class-average-note)">([^<]*)<', section))
+    return {
+        "field": (block.field_average, figure(html, channel, "field-average"), notes.get("field-average-note")),
+        "class": (block.class_average, figure(html, channel, "class-average"), notes.get("class-average-note")),
+        "areas": [(area.area, area.field) for area in block.areas],
+        "area cells": re.findall(r'<td class="num field">([^<]*)<', section),
+        "chart": re.findall(r'class="reference-label"[^>]*>([^<]*)<', section),
+    }
+
+
+def test_a_newcomers_first_contact_moves_no_average_until_the_next_publication(
+    db: None, django_capture_on_commit_callbacks: Any, client_as: ClientAs
+) -> None:
+    """The issue's attack: with live averages, A read the phone field average 55.0 over 6 participants, then 56.6 over
+    7 after newcomer G's first contact, so G's score was 7 x 56.6 - 6 x 55.0 = 66.2, within rounding of its true 66.3.
+    Now A reads exactly the same page until the next publication, and then the publication's counts."""
+    classes = {"X": {"A": 800, "B": 600, "C": 700}, "Y": {"D": 500, "E": 400, "F": 300}}
+    participants = _scored_edition(classes, django_capture_on_commit_callbacks)
+    edition = participants["A"].edition
+    first = publication_latest(year=edition.year)
+    assert first is not None
+    client = client_as(company_user_of(participants["A"]))
+    with translation.override("en"):
+        published_on = date_format(first.published_at, "DATE_FORMAT")
+
+    before = shown_averages(client)
+    # (80 + 60 + 70 + 50 + 40 + 30) / 6 = 55.0; class X (80 + 60 + 70) / 3 = 70.0; Solution 3300/6000 points = 55.0 %.
+    assert before["field"] == (
+        Average(Decimal("55.0"), 6),
+        "55.0",
+        f"6 participants with a score, as published on {published_on}",
+    )
+    assert before["class"] == (
+        Average(Decimal("70.0"), 3),
+        "70.0",
+        f"3 participants of your class, as published on {published_on}",
+    )
+    assert before["areas"] == [("Solution", Decimal("55.0"))] and before["area cells"] == ["55.0"]
+    assert before["chart"] == ["Average of all participants: 55.0"]
+
+    # The newcomer and its first contact, through the service, rescored at commit: 663 of 1000 points, 66.3.
+    newcomer = ParticipantFactory.create(name="G", edition=edition, award_class=participants["D"].award_class, channels=["phone"])
+    judge = Contact.objects.filter(participant=participants["A"]).get().judge
+    with django_capture_on_commit_callbacks(execute=True):
+        record(edition, participant=newcomer, channel="phone", judge=judge, answers={"solution": 663})
+    assert ChannelStanding.objects.get(participant=newcomer, channel="phone").total == Decimal("66.3000")
+    # Live sums would give it away: 7 x 56.6143 - 6 x 55.0 = 66.3.
+    live_units, live_count = field_sums(edition=edition).channel("phone")
+    assert (live_count, one_decimal(rules.mean_of_units(live_units, live_count))) == (7, Decimal("56.6"))
+
+    assert shown_averages(client) == before  # nothing moved: no average, no count, no area share, no chart line
+
+    publication_create(edition=edition, kind="interim")
+    latest = publication_latest(year=edition.year)
+    assert latest is not None and latest.pk != first.pk
+    with translation.override("en"):
+        republished_on = date_format(latest.published_at, "DATE_FORMAT")
+    after = shown_averages(client)
+    # (330 + 66.3) / 7 = 56.6143; class X unchanged; Solution 3963/7000 = 56.6 %; the count is the publication's.
+    assert after["field"] == (
+        Average(Decimal("56.6"), 7),
+        "56.6",
+        f"7 participants with a score, as published on {republished_on}",
+    )
+    assert after["class"][:2] == (Average(Decimal("70.0"), 3), "70.0")
+    assert after["areas"] == [("Solution", Decimal("56.6"))] and after["chart"] == ["Average of all participants: 56.6"]
+
+
+def test_before_any_publication_the_averages_wait_for_the_first_one(reader: Client, mini: Edition) -> None:
+    en = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    nb = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    html, dashboard = en.content.decode(), en.context["dashboard"]
+    first = "The averages of all participants appear with the first published results."
+    for block in dashboard.channels:
+        assert block.field_average == block.class_average == Average(None, 0, rules.HIDDEN_UNPUBLISHED)
+        assert all(area.field is None for area in block.areas)
+        section = channel_section(html, block.channel)
+        assert figure(html, block.channel, "field-average") == figure(html, block.channel, "class-average") == "hidden"
+        assert section.count(f">{first}<") == 3  # under both averages and under the areas
+        assert 'class="reference' not in section and 'class="meter-field"' not in section
+        assert (
+            channel_section(nb, block.channel).count(">Snittene for alle deltakere vises fra de første publiserte resultatene.<")
+            == 3
+        )
+    # The own figures are live all the same.
+    phone = dashboard.channel("phone")
+    assert (phone.areas[0].area, phone.areas[0].own) == ("Answer and waiting time", Decimal("86.7"))
+    assert f"Your own figures are live: they change as the judges' contacts are scored. {first}</p>" in html
+    assert "Deres egne tall er løpende: de endres etter hvert som dommernes kontakter blir vurdert. Snittene for alle" in nb
+    assert "73.3" not in html  # the phone field average it would show
+
+
+def test_a_publication_made_before_averages_were_frozen_waits_for_the_next(reader: Client, mini: Edition) -> None:
+    """A publication of before the migration has no PublishedAverages row (here removed past its triggers)."""
+    old = publication_create(edition=mini, kind="interim", published_at=PUBLISHED_AT)
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for statement in statements(vendor, install=False, table=AVERAGES_TABLE):
+            cursor.execute(statement, None)
+        cursor.execute("DELETE FROM publications_publishedaverages WHERE publication_id = %s", [old.pk])
+        for statement in statements(vendor, install=True, table=AVERAGES_TABLE):
+            cursor.execute(statement, None)
+    html = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert figure(html, "phone", "field-average") == "hidden"
+    assert channel_section(html, "phone").count(">The averages of all participants appear with the next published results.<") == 3
+    publication_create(edition=mini, kind="interim", published_at=datetime(2021, 3, 16, 12, 0, tzinfo=UTC))
+    html = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert figure(html, "phone", "field-average") == "73.3"
+    assert "come from the latest published results, of March 16, 2021." in html
