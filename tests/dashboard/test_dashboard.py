@@ -769,7 +769,7 @@ def test_a_newcomers_first_contact_moves_no_average_until_the_next_publication(
     """The issue's attack: with live averages, A read the phone field average 55.0 over 6 participants, then 56.6 over
     7 after newcomer G's first contact, so G's score was 7 x 56.6 - 6 x 55.0 = 66.2, within rounding of its true 66.3.
     Now A reads exactly the same page until the next publication, and then the publication's counts."""
-    classes = {"X": {"A": 800, "B": 600, "C": 700}, "Y": {"D": 500, "E": 400, "F": 300}}
+    classes: dict[str, dict[str, int | None]] = {"X": {"A": 800, "B": 600, "C": 700}, "Y": {"D": 500, "E": 400, "F": 300}}
     participants = _scored_edition(classes, django_capture_on_commit_callbacks)
     edition = participants["A"].edition
     first = publication_latest(year=edition.year)
