@@ -5,6 +5,11 @@ checked against the requesting user's memberships (`member_participant`), and
 none of them selects a judge: a company never learns who tested it (docs/architecture.md).
 Aggregates are GROUP BY queries, so the page costs the same number of queries
 however many contacts there are.
+
+The participant's own figures are live; the field's (averages, area shares and
+the counts behind them) are those frozen with the edition's latest publication
+(scoring.averages), so they move in published steps: averages that followed
+every new contact would give away a newcomer's score.
 """
 
 from __future__ import annotations
@@ -16,19 +21,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.cache import cache
 from django.db.models import BigIntegerField, Count, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from award.models import Channel, Edition, Participant
-from channels_app.models import Answer, Contact, HandledBy, Question
+from channels_app.models import Answer, HandledBy, Question
 from dashboard.contacts import ContactLine, own_contacts, participant_contacts, participant_questions
 from publications.models import PublicationKind
-from publications.selectors import publication_document, publication_latest, published_entrants
+from publications.selectors import publication_document, publication_latest, published_averages_latest, published_entrants
 from scoring import rules
+from scoring.averages import FieldSums
 from scoring.models import ChannelStanding, OverallStanding
-from scoring.rules import BOT_CHANNELS, HIDDEN_FEW, one_decimal
+from scoring.rules import BOT_CHANNELS, HIDDEN_UNPUBLISHED, one_decimal
 
 
 def _units(expression: str, **extra: Any) -> Cast:
@@ -68,11 +73,11 @@ def member_participant(*, user: User | AnonymousUser, year: int, participant_id:
 
 @dataclass(frozen=True)
 class Average:
-    """An anonymous average of channel totals; `value` None when hidden or when nobody has a score yet."""
+    """An anonymous average of channel totals as published; `value` None when hidden or when nobody had a score."""
 
     value: Decimal | None
-    participants: int  # how many participants have a score in the channel
-    hidden: str = ""  # "" when shown, else why not: HIDDEN_FEW or HIDDEN_OUTSIDERS
+    participants: int  # how many participants had a score in the channel at the latest publication
+    hidden: str = ""  # "" when shown, else why not: HIDDEN_UNPUBLISHED, HIDDEN_FEW or HIDDEN_OUTSIDERS
 
     @property
     def is_hidden(self) -> bool:
@@ -84,8 +89,8 @@ class AreaLine:
     """scoring.md §1 points of one performance area: own share of the points possible against the field's."""
 
     area: str
-    own: Decimal | None
-    field: Decimal | None  # None when hidden: fewer than three participants behind it
+    own: Decimal | None  # live
+    field: Decimal | None  # as published; None when hidden: nothing published, or fewer than three behind it
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,8 @@ class ChannelBlock:
     answered: Decimal | None = None
     bot_share: Decimal | None = None
     qualified: bool = False
-    field_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_FEW))
-    class_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_FEW))
+    field_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_UNPUBLISHED))
+    class_average: Average = field(default_factory=lambda: Average(None, 0, HIDDEN_UNPUBLISHED))
     areas: list[AreaLine] = field(default_factory=list)
     handlers: list[HandlerLine] = field(default_factory=list)
     months: list[MonthPoint] = field(default_factory=list)
@@ -158,6 +163,11 @@ class ChannelBlock:
         return any(area.field is None for area in self.areas)
 
     @property
+    def averages_unpublished(self) -> bool:
+        """No published averages to show yet: every average and area share of the channel waits for a publication."""
+        return self.field_average.hidden == HIDDEN_UNPUBLISHED
+
+    @property
     def splits_handlers(self) -> bool:
         return self.channel in BOT_CHANNELS
 
@@ -174,6 +184,8 @@ class Dashboard:
     final_published_at: datetime | None = None
     edition_rank: PublishedRank | None = None
     class_rank: PublishedRank | None = None
+    averages_published_at: datetime | None = None  # the publication the averages are from; None while hidden
+    published_without_averages: bool = False  # its latest publication was made before averages were frozen with one
 
     @property
     def minimum(self) -> int:
@@ -198,8 +210,8 @@ def participant_dashboard(*, participant: Participant, with_contacts: bool = Tru
     dashboard = Dashboard(participant=participant, edition=edition, channels=list(blocks.values()), contacts=[])
     questions = participant_questions(participant=participant)
     _add_standings(dashboard, blocks)
-    _add_averages(participant, blocks)
-    _add_areas(participant, blocks, questions)
+    sums = _add_averages(dashboard, blocks)
+    _add_areas(participant, blocks, questions, sums)
     _add_handlers(participant, blocks)
     _add_months(participant, blocks)
     _add_published_ranks(dashboard, blocks)
@@ -219,32 +231,30 @@ def _add_standings(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> Non
         dashboard.overall, dashboard.overall_contacts, dashboard.qualified = overall.overall, overall.contacts, overall.qualified
 
 
-def _add_averages(participant: Participant, blocks: dict[str, ChannelBlock]) -> None:
-    """scoring.md §5 for the field, and the same mean over the participant's class, from one GROUP BY.
+def _add_averages(dashboard: Dashboard, blocks: dict[str, ChannelBlock]) -> FieldSums | None:
+    """scoring.md §5 for the field, and the same mean over the participant's class, as the latest publication froze them.
 
     Neither may let a company work out one competitor's score (docs/architecture.md: a
-    company never sees another participant's data): the rule is
-    scoring.rules.field_average_hidden and class_average_hidden.
+    company never sees another participant's data). Frozen sums move only with a
+    publication, so a newcomer's first contact moves nothing here; the counts shown
+    are the publication's, and scoring.rules.field_average_hidden and
+    class_average_hidden apply to them as they would to live ones.
     """
-    rows = (
-        ChannelStanding.objects.filter(edition_id=participant.edition_id, channel__in=list(blocks), contacts__gt=0)
-        .values("channel", "participant__award_class_id")
-        .annotate(units=_units("total"), participants=Count("id"))
-        .order_by()
-    )
-    field_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    class_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        for sums, mine in ((field_sums, True), (class_sums, row["participant__award_class_id"] == participant.award_class_id)):
-            if mine:
-                sums[row["channel"]][0] += int(row["units"] or 0)
-                sums[row["channel"]][1] += row["participants"]
+    latest = published_averages_latest(year=dashboard.edition.year)
+    if latest.sums is None:  # nothing published yet, or only before averages were frozen with a publication
+        dashboard.published_without_averages = latest.published_at is not None
+        for block in blocks.values():
+            block.field_average = block.class_average = Average(None, 0, HIDDEN_UNPUBLISHED)
+        return None
+    dashboard.averages_published_at = latest.published_at
+    class_id = dashboard.participant.award_class_id
     for channel, block in blocks.items():
-        field_units, field_count = field_sums.get(channel, (0, 0))
-        class_units, class_count = class_sums.get(channel, (0, 0))
+        field_units, field_count = latest.sums.channel(channel)
+        class_units, class_count = latest.sums.of_class(channel, class_id)
         block.field_average = _average(field_units, field_count, hidden=rules.field_average_hidden(field_count))
         hidden = rules.class_average_hidden(class_participants=class_count, field_participants=field_count)
         block.class_average = _average(class_units, class_count, hidden=hidden)
+    return latest.sums
 
 
 def _average(units: int, participants: int, *, hidden: str) -> Average:
@@ -264,68 +274,30 @@ def _points_by_question(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]
     return {row["question_id"]: (int(row["given"]), int(row["possible"])) for row in rows}
 
 
-@dataclass(frozen=True)
-class FieldPoints:
-    """The whole field's points per question, and how many participants stand behind each area's points."""
+def _add_areas(
+    participant: Participant, blocks: dict[str, ChannelBlock], questions: list[Question], sums: FieldSums | None
+) -> None:
+    """Per channel and area: own points (live) against the field's (as published), each as a share of the points possible.
 
-    by_question: dict[int, tuple[int, int]]
-    participants_by_area: dict[tuple[str, str], int]  # (channel, area) -> participants with a scored answer in it
-
-
-def field_points_by_question(*, edition: Edition) -> FieldPoints:
-    """The whole field's points per question over counted contacts, cached per data version of the edition.
-
-    Every write that changes an answer, a maximum or which contacts count bumps
-    Edition.data_version (docs/architecture.md), so a cached value is never stale; these
-    are the dashboard queries whose cost grows with the field, and every
-    company of the edition shares their result.
-    """
-    # created_at as well: a database restored or rebuilt may give another edition the same id and version.
-    key = f"dashboard-field-points:v2:{edition.pk}:{edition.created_at.timestamp()}:{edition.data_version}"
-    found = cache.get(key)
-    if found is None:
-        answers = Answer.objects.filter(contact__in=Contact.objects.counted().filter(edition_id=edition.pk))
-        # Who is behind an area's points: a participant whose contacts went unanswered has a channel
-        # score but no points, so the channel's count alone could leave two behind an area.
-        behind = (
-            answers.filter(points__isnull=False, question__counts=True)
-            .values("question__channel", "question__area")
-            .annotate(participants=Count("contact__participant_id", distinct=True))
-            .order_by()
-        )
-        found = FieldPoints(
-            by_question=_points_by_question(answers),
-            participants_by_area={(row["question__channel"], row["question__area"]): row["participants"] for row in behind},
-        )
-        cache.set(key, found, timeout=24 * 3600)
-    return found
-
-
-def _add_areas(participant: Participant, blocks: dict[str, ChannelBlock], questions: list[Question]) -> None:
-    """Per channel and area: own points against the field's, each as a share of the points possible (scored questions only).
-
-    The field's share is hidden with the field average (fewer than three
-    participants with a score in the channel) and wherever fewer than three
-    participants have points in the area: field minus own would be one
-    competitor's points.
+    Scored questions only. The field's share is hidden with the field average
+    (nothing published, or fewer than three participants with a score in the
+    channel) and wherever fewer than three participants had points in the area:
+    field minus own would be one competitor's points.
     """
     own = _points_by_question(Answer.objects.filter(contact__in=own_contacts(participant)))
-    field_points = field_points_by_question(edition=participant.edition)
-    sums: dict[tuple[str, str], list[int]] = {}
+    lines: dict[tuple[str, str], list[int]] = {}
     for question in questions:  # in questionnaire order, so areas come in the order the judges meet them
         if not question.counts or question.channel not in blocks:
             continue  # scoring.md: customer-experience questions are recorded, never scored
-        line = sums.setdefault((question.channel, question.area), [0, 0, 0, 0])
-        for offset, (given, possible) in enumerate(
-            (own.get(question.pk, (0, 0)), field_points.by_question.get(question.pk, (0, 0)))
-        ):
-            line[2 * offset] += given
-            line[2 * offset + 1] += possible
-    for (channel, area), (own_given, own_possible, field_given, field_possible) in sums.items():
-        if field_possible == 0:
+        line = lines.setdefault((question.channel, question.area), [0, 0])
+        given, possible = own.get(question.pk, (0, 0))
+        line[0] += given
+        line[1] += possible
+    for (channel, area), (own_given, own_possible) in lines.items():
+        field_given, field_possible, behind = sums.area(channel, area) if sums is not None else (0, 0, 0)
+        if own_possible == 0 and field_possible == 0:
             continue  # nobody has been scored on this area yet
         # An area's field share is an average over the participants with points in it: the same rule as the field's.
-        behind = field_points.participants_by_area.get((channel, area), 0)
         hidden = blocks[channel].field_average.is_hidden or bool(rules.field_average_hidden(behind))
         blocks[channel].areas.append(
             AreaLine(

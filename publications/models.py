@@ -88,3 +88,42 @@ class Publication(models.Model):
     def published_iso(self) -> str:
         """The publication time as the chain writes it (UTC, to the second)."""
         return self.published_at.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+class PublishedAveragesQuerySet(models.QuerySet["PublishedAverages"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("Published averages are immutable.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Published averages are immutable.")
+
+
+class PublishedAverages(models.Model):
+    """The sums behind the averages companies see on their dashboards, frozen with a publication (scoring.averages).
+
+    Made in the same transaction as its publication and, like it, never changed: the dashboard's field and class
+    averages move only from one publication to the next.
+    """
+
+    publication = models.OneToOneField(
+        Publication, primary_key=True, on_delete=models.PROTECT, related_name="averages", verbose_name=_("publication")
+    )
+    # scoring.averages.FieldSums.to_json: lists of channel codes, class ids, area names and integer sums.
+    sums = models.JSONField(_("sums"))
+
+    objects = PublishedAveragesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published averages")
+        verbose_name_plural = _("published averages")
+
+    def __str__(self) -> str:
+        return f"averages of {self.publication_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("Published averages are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Published averages are immutable.")

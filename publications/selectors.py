@@ -8,6 +8,8 @@ caches it by digest, since a publication never changes.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.cache import cache
@@ -15,7 +17,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 
 from award.models import Edition
-from publications.models import Publication, PublicationKind, PublicationQuerySet
+from publications.models import Publication, PublicationKind, PublicationQuerySet, PublishedAverages
+from scoring.averages import FieldSums
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -91,3 +94,20 @@ def published_entrants(publication: Publication) -> dict[int, tuple[str, str]]:
         found = {row[0]: (row[1], row[2]) for row in inputs.get("participants", [])}
         cache.set(key, found, timeout=None)
     return found
+
+
+@dataclass(frozen=True)
+class LatestAverages:
+    """The sums behind the dashboard's averages, as frozen with the edition's latest publication (of either kind)."""
+
+    published_at: datetime | None  # when that publication was made; None before any
+    sums: FieldSums | None  # None before any publication, and for one made before the averages were frozen with it
+
+
+def published_averages_latest(*, year: int) -> LatestAverages:
+    """The latest publication's frozen averages (PublishedAverages), in two small queries."""
+    publication = publication_latest(year=year)
+    if publication is None:
+        return LatestAverages(published_at=None, sums=None)
+    found = PublishedAverages.objects.filter(publication_id=publication.pk).values_list("sums", flat=True).first()
+    return LatestAverages(published_at=publication.published_at, sums=None if found is None else FieldSums.from_json(found))

@@ -18,9 +18,10 @@ from award.models import Edition
 from channels_app.models import Contact, ContactStatus
 from publications.chain import first_broken, link_of
 from publications.inputs import edition_inputs, reference_results, results_from_inputs
-from publications.models import Publication, PublicationKind
+from publications.models import Publication, PublicationKind, PublishedAverages
 from publications.payload import canonical_json, digest_of, final_payload, interim_payload
 from publications.selectors import publication_latest
+from scoring.averages import field_sums
 from scoring.models import ScoringState
 from scoring.selectors import edition_results
 from scoring.services import edition_rescore
@@ -42,7 +43,8 @@ def publication_create(
     """Freeze the edition's current results: canonical JSON payload and its sha256 digest.
 
     Standings are brought up to date first, in the same transaction, so a
-    publication never freezes results behind the contacts.
+    publication never freezes results behind the contacts. The sums behind the
+    dashboard's averages are frozen with it (PublishedAverages).
     """
     if kind not in PublicationKind.values:
         raise PublicationError(_("Unknown kind of publication: %(kind)s") % {"kind": kind})
@@ -84,6 +86,9 @@ def publication_create(
             inputs_digest=publication.inputs_digest,
         )
         publication.save()
+        # The dashboard's field and class averages, from the same rescored standings: they move only from one
+        # publication to the next, never with one competitor's new contact (scoring.averages).
+        PublishedAverages.objects.create(publication=publication, sums=field_sums(edition=edition).to_json())
         security_event_on_commit(  # when it commits: a publication_confirm that finds the results changed rolls it back
             "publication",
             user=user if publication.published_by else None,

@@ -191,6 +191,9 @@ def score_text(score: Decimal | None) -> str:
 AVERAGE_MIN_PARTICIPANTS = 3
 HIDDEN_FEW = "few"  # fewer than AVERAGE_MIN_PARTICIPANTS have a score
 HIDDEN_OUTSIDERS = "outsiders"  # field and class together would isolate the one or two outside the class
+# Nothing published yet to take them from: the averages a company sees are those of the latest publication
+# (scoring.averages), so that they move in published steps and never follow one competitor's new contact.
+HIDDEN_UNPUBLISHED = "unpublished"
 
 
 def field_average_hidden(participants: int) -> str:

@@ -390,20 +390,23 @@ def eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def _flush_past_the_publication_triggers() -> None:
     """Transactional tests and live servers flush the database after them, which the triggers that keep publications
-    unchanged refuse (a DELETE on SQLite, a TRUNCATE on PostgreSQL). The flush alone lifts them and puts them back;
-    every test still runs with them (tests/publications/test_immutable_rows.py)."""
+    and their frozen averages unchanged refuse (a DELETE on SQLite, a TRUNCATE on PostgreSQL). The flush alone lifts
+    them and puts them back; every test still runs with them (tests/publications/test_immutable_rows.py)."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from publications.triggers import SQLITE_INSTALL, SQLITE_REMOVE, TABLE
+    from publications.triggers import AVERAGES_TABLE, TABLE, statements
 
     flush = BaseDatabaseOperations.execute_sql_flush
+    tables = (TABLE, AVERAGES_TABLE)  # the publications and the averages frozen with them
 
     def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         vendor = self.connection.vendor
-        before, after = {
-            "postgresql": ([f"ALTER TABLE {TABLE} DISABLE TRIGGER USER"], [f"ALTER TABLE {TABLE} ENABLE TRIGGER USER"]),
-            "sqlite": (SQLITE_REMOVE, SQLITE_INSTALL),
-        }[vendor]
+        if vendor == "postgresql":
+            before = [f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in tables]
+            after = [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in tables]
+        else:
+            before = [sql for table in tables for sql in statements(vendor, install=False, table=table)]
+            after = [sql for table in tables for sql in statements(vendor, install=True, table=table)]
         with self.connection.cursor() as cursor:
             for sql in before:
                 cursor.execute(sql)

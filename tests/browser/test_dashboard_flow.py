@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from award.models import Participant
 from channels_app.models import Contact
+from publications.selectors import publication_document, publication_latest
 from scoring.models import ChannelStanding, OverallStanding
 from scoring.rules import one_decimal
 from tests.browser.conftest import SCREENSHOTS, PageLog, screenshot
@@ -58,6 +59,21 @@ def assert_own_numbers(page: Any, participant: Participant, *, comma: bool) -> N
     assert page.locator("tbody.contact").count() == counted
 
 
+def assert_published_averages(page: Any, participant: Participant, *, comma: bool) -> None:
+    """The averages are those of the demo's interim publication: its public average and count of each channel."""
+    publication = publication_latest(year=participant.edition.year)
+    assert publication is not None and publication.kind == "interim"
+    channels = publication_document(publication)["channels"]
+    for standing in ChannelStanding.objects.filter(participant=participant):
+        published = channels[standing.channel]
+        section = page.locator(f'section.channel[data-channel="{standing.channel}"]')
+        average = published["average"].replace(".", ",") if comma else published["average"]
+        assert section.locator('[data-figure="field-average"]').inner_text() == average
+        note = section.locator('[data-figure="field-average-note"]').inner_text()
+        counted = "deltakere med score, slik det ble publisert" if comma else "participants with a score, as published on"
+        assert note.startswith(f"{published['participants']} {counted} "), note
+
+
 @pytest.mark.parametrize("page", ["nb"], indirect=True)
 def test_demo_company_user_reads_its_dashboard_in_norwegian_and_english_and_downloads_the_csv(
     live_server: Any, page: Any, new_page: Any, page_log: PageLog, sognenett: Participant
@@ -66,6 +82,7 @@ def test_demo_company_user_reads_its_dashboard_in_norwegian_and_english_and_down
     assert page.locator("h1").inner_text() == "Sognenett"
     assert page.locator("#channel-phone-title").inner_text() == "Telefon"
     assert_own_numbers(page, sognenett, comma=True)
+    assert_published_averages(page, sognenett, comma=True)
     assert not JUDGE_NAMES.search(page.content())  # no judge's identity, anywhere in the page
     screenshot(page, "dashboard-nb-desktop")
 
@@ -92,6 +109,7 @@ def test_demo_company_user_reads_its_dashboard_in_norwegian_and_english_and_down
     log_in(english, live_server)
     assert english.locator("#channel-phone-title").inner_text() == "Phone"
     assert_own_numbers(english, sognenett, comma=False)
+    assert_published_averages(english, sognenett, comma=False)
     screenshot(english, "dashboard-en-desktop")
 
     with english.expect_download() as download_info:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.formats import date_format
 
 from audit.models import Source
 from award.models import AwardClass, Edition, Membership, Participant
@@ -23,30 +23,15 @@ from channels_app.rules import wait_text
 from channels_app.services import ContactInput, contact_record
 from dashboard.selectors import participant_dashboard
 from dashboard.views import csv_cell
+from publications.models import Publication
 from publications.selectors import publication_document, publication_latest
 from publications.services import publication_create
 from scoring.models import ChannelStanding, OverallStanding
 from scoring.rules import one_decimal
 from scoring.services import edition_rescore
 from tests.conftest import ROOT, ClientAs, record
+from tests.dashboard.conftest import company_user_of
 from tests.factories import AwardClassFactory, EditionFactory, ParticipantFactory, QuestionFactory, UserFactory
-
-
-@pytest.fixture
-def sognenett(mini: Edition) -> Participant:
-    return Participant.objects.get(edition=mini, name="Sognenett")
-
-
-@pytest.fixture
-def sognenett_reader(sognenett: Participant) -> User:
-    """A company user of Sognenett in the mini sample."""
-    return company_user_of(sognenett, username="sognenett-reader")
-
-
-@pytest.fixture
-def reader(sognenett_reader: User, client_as: ClientAs) -> Client:
-    """The company user of Sognenett, logged in."""
-    return client_as("sognenett_reader")
 
 
 def figure(html: str, channel: str | None, name: str) -> str:
@@ -60,7 +45,9 @@ def figure(html: str, channel: str | None, name: str) -> str:
     return match.group(1).strip()
 
 
-def test_dashboard_shows_the_hand_computed_numbers_of_the_mini_sample(reader: Client, sognenett: Participant) -> None:
+def test_dashboard_shows_the_hand_computed_numbers_of_the_mini_sample(
+    reader: Client, sognenett: Participant, published: Publication
+) -> None:
     response = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
@@ -145,7 +132,7 @@ def test_dashboard_agrees_with_the_standings_for_every_participant(mini: Edition
             )
 
 
-def test_numbers_and_dates_are_localised(reader: Client) -> None:
+def test_numbers_and_dates_are_localised(reader: Client, published: Publication) -> None:
     nb = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     en = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert figure(nb, None, "overall") == "80,7" and figure(en, None, "overall") == "80.7"
@@ -181,12 +168,16 @@ def test_drafts_and_voided_contacts_never_show(reader: Client, sognenett: Partic
 
 
 def test_class_average_is_hidden_below_three_participants_of_the_class_with_a_score(
-    reader: Client, mini: Edition, sognenett: Participant, django_capture_on_commit_callbacks: Any
+    reader: Client, mini: Edition, sognenett: Participant, published: Publication, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """Broadband has Sognenett and Tussa: hidden. A third broadband participant with a phone contact shows it for phone only."""
+    """Broadband has Sognenett and Tussa: hidden. A third broadband participant with a phone contact shows it for phone
+    only, from the next publication on."""
     first = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert figure(first, "phone", "class-average") == "hidden"
-    assert "(now 2)" in figure_note(first, "phone")
+    assert figure_note(first, "phone") == (
+        "Shown once the published results count at least three participants of your class with a score in this channel "
+        "(2 on March 15, 2021), so that it never reveals a competitor's score."
+    )
 
     third = ParticipantFactory.create(
         name="Breiband Nord", edition=mini, award_class=sognenett.award_class, channels=["phone", "email"]
@@ -195,11 +186,15 @@ def test_class_average_is_hidden_below_three_participants_of_the_class_with_a_sc
     with django_capture_on_commit_callbacks(execute=True):  # the rescoring runs at commit
         answers = {"wait": 5, "greeting": 5, "solution": 5, "feeling": None}
         record(mini, participant=third, channel="phone", judge=judge, answers=answers)  # 75.0
+    # Live, nothing moves: the averages are those of the publication.
+    assert reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode().count("(2 on March 15, 2021)") == 2
+    publication_create(edition=mini, kind="interim", published_at=datetime(2021, 3, 16, 12, 0, tzinfo=UTC))
     # One scored contact is enough to count; Breiband Nord has no e-mail contact, so e-mail stays hidden.
     html = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # (66.6667 + 96.6667 + 75.0000) / 3 = 79.4445 (half-up from 79.44446...)
     assert figure(html, "phone", "class-average") == "79.4"
     assert figure(html, "email", "class-average") == "hidden"
+    assert "3 participants of your class, as published on March 16, 2021" in channel_section(html, "phone")
     dashboard = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").context["dashboard"]
     assert dashboard.channel("phone").class_average.participants == 3
     assert dashboard.channel("email").class_average.participants == 2
@@ -273,7 +268,7 @@ def test_csv_export_has_every_counted_contact_with_all_answers_and_no_judge(read
     assert "judge" not in text.lower()
 
 
-def test_chart_is_an_svg_with_labels(reader: Client, sognenett: Participant) -> None:
+def test_chart_is_an_svg_with_labels(reader: Client, sognenett: Participant, published: Publication) -> None:
     response = reader.get(f"/dashboard/2021/{sognenett.pk}/chart/phone.svg", HTTP_ACCEPT_LANGUAGE="nb")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
@@ -374,14 +369,14 @@ def test_query_count_is_constant_in_the_number_of_contacts(
         page = response.content.decode()
         return page.count("<details open>") if "/report/" in url else page.count('class="contact"')
 
-    # Each batch commits (a new data version), so both rounds start with the field's points not yet cached.
     with django_capture_on_commit_callbacks(execute=True):
         _contacts(participant_a, judge, 3)
+    publication_create(edition=edition, kind="interim")  # the averages are read from it, whatever the contacts since
     few = queries(3)
     with django_capture_on_commit_callbacks(execute=True):
         _contacts(participant_a, judge, 27, start=3)
     assert Contact.objects.filter(participant=participant_a).count() == 30
-    assert queries(30) == few
+    assert queries(30) == few == [15, 17, 8]  # dashboard, report, CSV
     with django_assert_max_num_queries(20):
         response = client.get("/dashboard/")
     assert response.status_code == 200
@@ -389,29 +384,6 @@ def test_query_count_is_constant_in_the_number_of_contacts(
     assert sorted(line.contact.comment for line in response.context["dashboard"].contacts) == sorted(
         f"contact {n}" for n in range(30)
     )
-
-
-def test_field_area_shares_follow_every_new_contact_of_another_participant(
-    reader: Client, mini: Edition, django_capture_on_commit_callbacks: Any
-) -> None:
-    """The field's points are cached per data version of the edition: a new contact anywhere gives a new version."""
-
-    def waiting() -> tuple[Decimal, Decimal]:
-        phone = reader.get("/dashboard/").context["dashboard"].channel("phone")
-        line = next(area for area in phone.areas if area.area == "Answer and waiting time")
-        return line.own, line.field
-
-    assert waiting() == (Decimal("86.7"), Decimal("87.7"))  # 13/15 against 57/65
-    sixt = Participant.objects.get(edition=mini, name="Sixt")
-    with django_capture_on_commit_callbacks(execute=True):
-        record(
-            mini,
-            participant=sixt,
-            channel="phone",
-            judge=Contact.objects.get(ref="P001").judge,
-            answers={"wait": 0, "greeting": None, "solution": 5, "feeling": None},
-        )
-    assert waiting() == (Decimal("86.7"), Decimal("81.4"))  # 13/15 against 57/70
 
 
 def test_wait_is_written_as_people_say_it() -> None:
@@ -428,14 +400,11 @@ def test_wait_is_written_as_people_say_it() -> None:
 # Review fixes ------------------------------------------------------------------------------
 
 
-def company_user_of(participant: Participant, username: str = "") -> User:
-    user: User = UserFactory.create(username=username or f"reader-{participant.pk}")
-    Membership.objects.create(user=user, participant=participant)
-    return user
+def _scored_edition(classes: dict[str, dict[str, int | None]], capture: Any, *, publish: bool = True) -> dict[str, Participant]:
+    """One edition, one phone question of 1000 points; each participant one phone contact scoring points/10 (None: unanswered).
 
-
-def _scored_edition(classes: dict[str, dict[str, int | None]], capture: Any) -> dict[str, Participant]:
-    """One edition, one phone question of 1000 points; each participant one phone contact scoring points/10 (None: unanswered)."""
+    Then published (interim), unless told not to: the dashboard's averages are the latest publication's.
+    """
     edition = EditionFactory.create()
     QuestionFactory.create(edition=edition, channel="phone", key="solution", area="Solution", max_points=1000)
     judge = UserFactory.create(username=f"judge-{edition.year}", is_staff=True)
@@ -455,6 +424,8 @@ def _scored_edition(classes: dict[str, dict[str, int | None]], capture: Any) -> 
                     answers={"solution": points} if answered else {},
                 )
                 participants[name] = participant
+    if publish:
+        publication_create(edition=edition, kind="interim")
     return participants
 
 
@@ -492,6 +463,7 @@ def test_one_outsider_beyond_the_class_cannot_be_computed_from_field_and_class_a
         other = ParticipantFactory.create(name=name, edition=y_class.edition, award_class=y_class, channels=["phone"])
         with django_capture_on_commit_callbacks(execute=True):
             record(y_class.edition, participant=other, channel="phone", judge=judge, answers={"solution": points})
+        publication_create(edition=y_class.edition, kind="interim")
         phone = client.get("/dashboard/").context["dashboard"].channel("phone")
         assert phone.class_average.hidden == hidden
     html = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -512,8 +484,12 @@ def test_with_two_participants_the_field_average_its_areas_and_the_chart_line_ar
     assert figure(html, "phone", "field-average") == "hidden"
     section = channel_section(html, "phone")
     note = section.split('data-figure="field-average-note">', 1)[1].split("<", 1)[0]
+    latest = publication_latest(year=participants["A"].edition.year)
+    assert latest is not None
+    with translation.override("en"):
+        moment = date_format(latest.published_at, "DATE_FORMAT")
     assert note == (
-        "Shown once at least three participants have a score in this channel (now 2), "
+        f"Shown once the published results count at least three participants with a score in this channel (2 on {moment}), "
         "so that it never reveals a competitor's score."
     )
     assert "70.0" not in section and "60.0" not in section  # (80 + 60) / 2, or B's own
@@ -521,8 +497,8 @@ def test_with_two_participants_the_field_average_its_areas_and_the_chart_line_ar
     assert [(area.area, area.own, area.field) for area in phone.areas] == [("Solution", Decimal("80.0"), None)]
     assert 'class="meter-field"' not in section
     assert (
-        '<p class="figure-note" data-note="areas-hidden">All participants: shown for an area once at least three '
-        "participants have points in it, so that it never reveals a competitor's points.</p>"
+        '<p class="figure-note" data-note="areas-hidden">All participants: shown for an area once the published results '
+        "count at least three participants with points in it, so that it never reveals a competitor's points.</p>"
     ) in section
     # No average line in the chart, on the page or as a file, and the caption does not promise one.
     assert 'class="reference' not in section
@@ -681,18 +657,27 @@ def test_dashboard_colours_are_legible_in_dark_mode_and_nothing_duplicates_site_
         assert selector not in dashboard, selector
 
 
-def test_nb_and_sv_wording_of_the_dashboard(reader: Client) -> None:
+def test_nb_and_sv_wording_of_the_dashboard(reader: Client, published: Publication) -> None:
     nb = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     sv = reader.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert '<span class="figure-label">Totalscore</span>' in nb and '<span class="figure-label">Totalpoäng</span>' in sv
     assert '<span class="figure-label">Score</span>' in nb and "poengsum" not in nb.lower()
     assert '<span class="figure-label">Snittscore for alle deltakere</span>' in nb
     assert '<span class="figure-label">Snittpoäng för alla deltagare</span>' in sv
-    assert "5 deltakere med score" in nb
-    assert "Score måned for måned; den stiplede linjen er snittscoren for alle deltakere så langt." in nb
+    field_note = '<span class="figure-note" data-figure="field-average-note">5 deltakere med score, slik det ble publisert'
+    assert f"{field_note} 15. mars 2021</span>" in nb
+    assert "5 deltagare med poäng, som publicerat den 15 mars 2021" in sv
+    assert "Score måned for måned; den stiplede linjen er snittscoren for alle deltakere i de sist publiserte resultatene." in nb
     assert "<caption>Tellende kontakter så langt, sammenlignet med minstekravet i hver kanal</caption>" in nb
     assert "<caption>Räknade kontakter hittills jämfört med minimikravet i varje kanal</caption>" in sv
     assert '<span class="status-ok">oppfylt</span>' in nb and '<span class="status-ok">uppfyllt</span>' in sv
     assert ">Minimikrav</th>" in sv
     assert "(1 skickad vidare till en kundtjänstmedarbetare)" in sv
-    assert "Snittene gjelder alle deltakere og er anonyme." in nb and "Snitten gäller alla deltagare och är anonyma." in sv
+    assert (
+        "Deres egne tall er løpende: de endres etter hvert som dommernes kontakter blir vurdert. Snittene for alle "
+        "deltakere er anonyme og hentet fra de sist publiserte resultatene, fra 15. mars 2021."
+    ) in nb
+    assert (
+        "Era egna siffror är löpande: de ändras allteftersom domarnas kontakter poängsätts. Snitten för alla deltagare "
+        "är anonyma och hämtade från de senast publicerade resultaten, från 15 mars 2021."
+    ) in sv

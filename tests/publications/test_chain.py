@@ -96,7 +96,12 @@ def test_a_forger_who_relinks_the_forged_one_breaks_the_next(three: list[Publica
 def test_a_removed_publication_breaks_the_chain_at_the_next(three: list[Publication]) -> None:
     _first, second, final = three
     with connection.cursor() as cursor:
-        forge(cursor, "DELETE FROM publications_publication WHERE id = %s", [second.pk])
+        # Its frozen averages with it: they name the publication they were frozen with.
+        removal = [
+            "DELETE FROM publications_publishedaverages WHERE publication_id = %s",
+            "DELETE FROM publications_publication WHERE id = %s",
+        ]
+        forge(cursor, removal, [second.pk])
     code, out = verify()
     assert code == 1 and f"First failure: final published 2021-04-20T12:02:00+00:00, {final.digest}: the chain breaks here" in out
 

@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 
 from award.models import Edition
-from publications.models import Publication, PublicationKind
+from publications.models import ImmutableError, Publication, PublicationKind, PublishedAverages
 from publications.services import publication_create
 
 
@@ -51,3 +51,40 @@ def test_truncate_is_refused_on_postgresql(published: Publication) -> None:
     with pytest.raises(DatabaseError, match="publications are immutable"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE publications_publication CASCADE")
     assert Publication.objects.filter(pk=published.pk).exists()
+
+
+# The averages frozen with a publication for the dashboards (scoring.averages) ----------------------------------
+
+
+def test_the_averages_frozen_with_a_publication_are_refused_every_change(published: Publication) -> None:
+    frozen = PublishedAverages.objects.get(publication=published)
+    assert ["phone", "Solution", 118, 130, 5] in frozen.sums["areas"]  # the mini sample's phone: 118/130, 5 behind it
+    frozen.sums = {}
+    with pytest.raises(ImmutableError):
+        frozen.save()
+    with pytest.raises(ImmutableError):
+        frozen.delete()
+    with pytest.raises(ImmutableError):
+        PublishedAverages.objects.filter(pk=published.pk).update(sums={})
+    with pytest.raises(ImmutableError):
+        PublishedAverages.objects.all().delete()
+    for sql in (
+        "UPDATE publications_publishedaverages SET sums = '{}' WHERE publication_id = %s",
+        "DELETE FROM publications_publishedaverages WHERE publication_id = %s",
+    ):
+        refused = pytest.raises(DatabaseError, match="published averages are immutable")
+        with refused, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [published.pk])
+    assert PublishedAverages.objects.get(publication=published).sums["areas"] != []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # outside a test's transaction: TRUNCATE meets only the trigger
+def test_truncating_the_frozen_averages_is_refused_on_postgresql(published: Publication) -> None:
+    with (
+        pytest.raises(DatabaseError, match="published averages are immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE publications_publishedaverages")
+    assert PublishedAverages.objects.filter(pk=published.pk).exists()

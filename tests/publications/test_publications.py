@@ -16,7 +16,7 @@ from channels_app.models import Contact
 from channels_app.services import contact_void
 from publications.models import ImmutableError, Publication
 from publications.services import PublicationError, publication_create, publication_verify
-from publications.triggers import statements
+from publications.triggers import AVERAGES_TABLE, TABLE, statements
 
 
 def test_publication_cannot_be_changed_or_deleted(mini: Edition) -> None:
@@ -238,12 +238,16 @@ def test_channel_without_counted_contacts_and_class_without_ranking(db: None, cl
     assert final["overall"] == {"winners": [], "ranking": []}
 
 
-def forge(cursor: Any, sql: str, params: list[Any]) -> None:
-    """What a forger with the database's owner rights does: drop the triggers that refuse it, change the row, put the
-    triggers back (inside the test's transaction, rolled back after it)."""
+def forge(cursor: Any, sql: str | list[str], params: list[Any]) -> None:
+    """What a forger with the database's owner rights does: drop the triggers that refuse it (of the publications and
+    of their frozen averages), change the rows, put the triggers back (inside the test's transaction, rolled back
+    after it)."""
     vendor = connection.vendor
-    for statement in statements(vendor, install=False):
-        cursor.execute(statement, None)
-    cursor.execute(sql, params)
-    for statement in statements(vendor, install=True):
-        cursor.execute(statement, None)
+    for table in (TABLE, AVERAGES_TABLE):
+        for statement in statements(vendor, install=False, table=table):
+            cursor.execute(statement, None)
+    for each in [sql] if isinstance(sql, str) else sql:
+        cursor.execute(each, params)
+    for table in (TABLE, AVERAGES_TABLE):
+        for statement in statements(vendor, install=True, table=table):
+            cursor.execute(statement, None)
