@@ -22,8 +22,12 @@ demo: install
 	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite in parallel (pytest-xdist): a worker per core, at most four (each has its own test database, and with
+# REDIS_URL its own Redis database after that one), each test file on one worker so that the data layers a file
+# shares are built once. PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 # bandit (the security lint, configured in pyproject.toml) must find nothing. Its "nosec encountered ..., but no failed
 # test" warnings are bandit's own noise on lines with several nodes (PyCQA/bandit#1041), not findings.

@@ -11,6 +11,7 @@ import functools
 import itertools
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,8 @@ pytest_plugins = ["tests.workers"]  # the real Celery worker fixture of the Post
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SESSION_STARTED = time.time()
 DESELECTED = pytest.StashKey[dict[str, int]]()
 LAYERS = pytest.StashKey[Layers]()
 
@@ -49,6 +52,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Fast hashing: the suite logs users in often.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Under pytest-xdist every worker has a test database of its own (pytest-django); a Redis cache (the PostgreSQL
+    # pass) gets one too, the next databases after REDIS_URL's: workers clear their cache (a FLUSHDB), which would
+    # empty the other's in the middle of a test.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if worker and location.startswith("redis://"):
+        base, _, db = location.rpartition("/")
+        own = int(db or 0) + 1 + int(worker.removeprefix("gw"))
+        if own > 15:
+            raise pytest.UsageError(f"{worker} would need Redis database {own}: give REDIS_URL a lower one, or fewer workers")
+        settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": f"{base}/{own}"}}
 
 
 def need(condition: bool, reason: str) -> None:
@@ -98,9 +112,24 @@ def services_missing() -> dict[str, str]:
     return missing
 
 
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Under pytest-xdist (make test) the workers collect and deselect: each tells the controller what it left out
+    (every worker collects the whole suite, so one worker's counts are the suite's)."""
+    counts = getattr(node, "workeroutput", {}).get("deselected")
+    if counts:
+        node.config.stash[DESELECTED] = counts
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     for need, n in config.stash.get(DESELECTED, {}).items():
         terminalreporter.write_line(f"Not run here: {n} test(s) that need {need}; the PostgreSQL pass of CI runs them.")
+    # The browser tests' screenshots of this run (tests/browser/conftest.py), so that CI's log says where they are even
+    # when the tests pass; found on disk, since under pytest-xdist the workers take them.
+    saved = sorted(path for path in SCREENSHOTS.glob("*.png") if path.stat().st_mtime >= SESSION_STARTED)
+    if saved:
+        terminalreporter.section("browser screenshots")
+        for path in saved:
+            terminalreporter.write_line(str(path))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -124,6 +153,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 need = next(missing[marker] for marker in missing if item.get_closest_marker(marker))
                 counts[need] = counts.get(need, 0) + 1
             config.stash[DESELECTED] = counts
+            if hasattr(config, "workeroutput"):  # a pytest-xdist worker: for the controller's summary
+                config.workeroutput["deselected"] = counts
     rank = {name: index for index, name in enumerate(BUILDERS)}
 
     def order(item: pytest.Item) -> list[float]:

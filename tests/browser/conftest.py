@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, need
+from tests.conftest import SCREENSHOTS, need
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright, PlaywrightContextManager
@@ -57,11 +57,9 @@ CHROMIUM_ARGS = [
     # some machines; passing it always keeps Chromium from crashing on a small /dev/shm.
     "--disable-dev-shm-usage",
 ]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 10_000  # Playwright waits 30 s by default; a page served on loopback needs far less
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
 
-_saved: list[Path] = []
 _call_failed = pytest.StashKey[bool]()
 
 
@@ -83,20 +81,11 @@ def pytest_runtest_makereport(
     return report
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """List the screenshots taken, so that CI's log says where they are even when the tests pass."""
-    if _saved:
-        terminalreporter.section("browser screenshots")
-        for path in _saved:
-            terminalreporter.write_line(str(path))
-
-
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page PNG under test-artifacts/screenshots/ and print where."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / (re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") + ".png")
     page.screenshot(path=str(path), full_page=True)
-    _saved.append(path)
     print(f"screenshot: {path}")
     return path
 
