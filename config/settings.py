@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs' Swagger UI and Redoc, served from here (no CDN)
     "axes",  # lockout after repeated failed logins (award/accounts/lockout.py)
     "csp",
     # The project's apps, one per audience; imports flow down this list's reverse (docs/architecture.md).
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "publications",
     "website",
     "dashboard",
+    "api",
     "demo",
 ]
 
@@ -214,12 +217,42 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="award@localhost")
 # address of the request that sent them, as the organiser's browser reached the site.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
+# The API (docs/api.md): a personal token or the browser's session (with its CSRF check); nothing without a login
+# but what a view opens itself (the public results, getting a token); a token within its scopes; every error as JSON
+# in the client's language; each token, and each address, throttled.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.TokenScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerToken", "api.throttling.PerAddress"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_RATE_PER_TOKEN", default="120/min"),
+        "address": env.str("API_RATE_PER_ADDRESS", default="300/min"),
+    },
+    "NUM_PROXIES": 0,  # the address is REMOTE_ADDR, never a header the client chose
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Customer Service Award API",
+    "DESCRIPTION": "Judges log contacts, organisers run the year, companies read their own results, and everyone reads "
+    "the published results. See docs/api.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_errors"],
 }
 
 # Content-Security-Policy on every response (django-csp): everything from this site only, no inline script anywhere

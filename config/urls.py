@@ -15,7 +15,7 @@ admin.site.login_form = AdminLoginForm  # logs a refused account in the security
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("publications.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("award.accounts.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -3,13 +3,12 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from publications import api
-from publications.models import PublicationKind
 
 app_name = "api"
 urlpatterns = [
     path("editions/", api.EditionListView.as_view(), name="editions"),
-    path("editions/<int:year>/results/interim/", api.ResultsView.as_view(kind=PublicationKind.INTERIM), name="interim"),
-    path("editions/<int:year>/results/final/", api.ResultsView.as_view(kind=PublicationKind.FINAL), name="final"),
+    path("editions/<int:year>/results/interim/", api.ResultsView.as_view(), name="interim"),
+    path("editions/<int:year>/results/final/", api.FinalResultsView.as_view(), name="final"),
     path("editions/<int:year>/publications/", api.PublicationListView.as_view(), name="publications"),
     re_path(r"^(?P<path>.*)$", api.NotFoundView.as_view(), name="not-found"),
 ]

@@ -21,7 +21,7 @@ def test_every_app_is_described_and_layered() -> None:
     linter = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
     layers = {name.strip() for layer in linter["contracts"][0]["layers"] for name in layer.split("|")}
 
-    assert project_apps() == ["audit", "award", "channels_app", "scoring", "publications", "website", "dashboard", "demo"]
+    assert project_apps() == ["audit", "award", "channels_app", "scoring", "publications", "website", "dashboard", "api", "demo"]
     for app in project_apps():
         assert f"**`{app}/`**" in page, f"docs/architecture.md has no paragraph on {app}/"
         assert app in linter["root_packages"] and app in layers

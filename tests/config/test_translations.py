@@ -27,7 +27,7 @@ def test_every_string_is_translated_and_compiled(language: str) -> None:
 
 def test_the_catalogue_holds_every_string_of_the_sources(tmp_path: Any) -> None:
     """A string added to the code or a template but never extracted would show in English: extract anew and compare."""
-    apps = ("audit", "award", "channels_app", "scoring", "publications", "website", "dashboard", "demo", "config")
+    apps = ("audit", "award", "channels_app", "scoring", "publications", "website", "dashboard", "api", "demo", "config")
     for name in (*apps, "templates", "locale", "manage.py"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)

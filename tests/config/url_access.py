@@ -83,6 +83,12 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "api:final": API_PUBLISHED,
     "api:publications": API_PUBLISHED,
     "api:not-found": Page(NOBODY, post=every(405), params={"path": "nothing/here/"}),
+    # The API's schema and docs are public (they describe, they hold no data); tokens are their owner's.
+    "api:schema": Page(PUBLIC, post=every(405)),
+    "api:docs": Page(PUBLIC, post=every(405)),
+    "api:redoc": Page(PUBLIC, post=every(405)),
+    "api:tokens": Page(access(401, 200, 200, 200, 200, 200), post=every(415)),  # a POST's body is JSON
+    "api:token": Page(access(401, 405, 405, 405, 405, 405), post=access(401, 405, 405, 405, 405, 405)),
     "set_language": Page(every("/"), post=every("/")),
     "^static/(?P<path>.*)$": Page(NOBODY, params={"path": "nothing-here.css"}),  # with DEBUG only
     # Company users' accounts.
