@@ -16,6 +16,9 @@ app_name = "api"
 v1 = [
     path("tokens/", tokens.TokenListView.as_view(), name="tokens"),
     path("tokens/<id:pk>/", tokens.TokenDetailView.as_view(), name="token"),
+    path("judge/", include("api.judge.urls")),
+    path("organiser/", include("api.organiser.urls")),
+    path("company/", include("api.company.urls")),
     *public_urlpatterns,
 ]
 urlpatterns = [

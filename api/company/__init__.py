@@ -1,0 +1,1 @@
+"""The companys' endpoints of the API (docs/api.md)."""

@@ -1,0 +1,1 @@
+"""The judges' endpoints of the API (docs/api.md)."""

@@ -1,0 +1,1 @@
+"""The organisers' endpoints of the API (docs/api.md)."""
