@@ -7,12 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from award.models import ApiToken
 
 
-class PerToken(SimpleRateThrottle):
+class Rate(SimpleRateThrottle):
+    def get_rate(self) -> str | None:
+        # Read now, not when the class was made (DRF's default), so that a changed setting takes effect.
+        rates: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES
+        return rates.get(self.scope)
+
+
+class PerToken(Rate):
     """Each token (or browser session's user) on its own."""
 
     scope = "token"
@@ -27,7 +35,7 @@ class PerToken(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class PerAddress(SimpleRateThrottle):
+class PerAddress(Rate):
     """Each client address, whoever it says it is (REMOTE_ADDR: behind a proxy, set it to the client's)."""
 
     scope = "address"

@@ -4,7 +4,7 @@ docs/results-api.md (publications.urls, unchanged, with its JSON 404 for every o
 from __future__ import annotations
 
 from django.urls import include, path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import converters, tokens
 from publications.urls import urlpatterns as public_urlpatterns
@@ -24,6 +24,5 @@ v1 = [
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/", include(v1)),
 ]

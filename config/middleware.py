@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from audit.security import CLIENT_ADDRESS, client_address, request_path, security_event
@@ -30,6 +30,8 @@ class NumbersInRange:
             for value in values[1]:
                 if WHOLE_NUMBER.match(value) and abs(int(value)) > LARGEST:
                     message = _("A number in this address is too large.")
+                    if request.path.startswith("/api/"):  # the API answers every error as JSON
+                        return JsonResponse({values[0]: [message]}, status=400)
                     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

@@ -86,7 +86,6 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     # The API's schema and docs are public (they describe, they hold no data); tokens are their owner's.
     "api:schema": Page(PUBLIC, post=every(405)),
     "api:docs": Page(PUBLIC, post=every(405)),
-    "api:redoc": Page(PUBLIC, post=every(405)),
     "api:tokens": Page(access(401, 200, 200, 200, 200, 200), post=every(415)),  # a POST's body is JSON
     "api:token": Page(access(401, 405, 405, 405, 405, 405), post=access(401, 405, 405, 405, 405, 405)),
     "set_language": Page(every("/"), post=every("/")),
