@@ -82,7 +82,7 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "api:interim": API_PUBLISHED,
     "api:final": API_PUBLISHED,
     "api:publications": API_PUBLISHED,
-    "api:not-found": Page(NOBODY, post=every(405), params={"path": "nothing/here/"}),
+    "api:not-found": Page(NOBODY, post=NOBODY, params={"path": "nothing/here/"}),
     # The API's schema and docs are public (they describe, they hold no data); tokens are their owner's.
     "api:schema": Page(PUBLIC, post=every(405)),
     "api:docs": Page(PUBLIC, post=every(405)),
