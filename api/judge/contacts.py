@@ -20,7 +20,14 @@ from api.errors import field_errors
 from audit.models import Source
 from award.models import Edition
 from channels_app.models import Answer, Contact, ContactStatus, HandledBy, Question, WaitRule
-from channels_app.services import ContactInput, ContactInvalid, closed_message, contact_record, contacts_locked_for, voided_message
+from channels_app.services import (
+    ContactInput,
+    ContactInvalid,
+    closed_message,
+    contact_record,
+    contacts_locked_for,
+    voided_message,
+)
 from scoring.rules import BOT_CHANNELS
 
 
@@ -119,8 +126,8 @@ def contact_input(
     channel: str = given("channel", "")
     answered: bool = given("answered", False)
     kept = base if answered else None  # what stays of the stored contact's wait, handler and answers
-    wait = values["wait_seconds"] if "wait_seconds" in values else (kept.wait_seconds if kept else None)
-    handled_by = values["handled_by"] if "handled_by" in values else (kept.handled_by if kept else "")
+    wait = values.get("wait_seconds", kept.wait_seconds if kept else None)
+    handled_by = values.get("handled_by", kept.handled_by if kept else "")
     if answered and not handled_by and channel not in BOT_CHANNELS:
         handled_by = HandledBy.AGENT
     answers: dict[str, int | None] = {}
@@ -155,8 +162,8 @@ def request_errors(errors: dict[str, list[str]], *, channel: str, sent: Collecti
     prefix = f"{channel}."
     if wait_key and wait_key not in sent and "wait_seconds" in errors:
         errors.pop(prefix + wait_key, None)
-    renames = {"judge": "participant"} | {name: "answers." + name.removeprefix(prefix) for name in errors if name.startswith(prefix)}
-    return field_errors(errors, renames=renames)
+    answers = {name: "answers." + name.removeprefix(prefix) for name in errors if name.startswith(prefix)}
+    return field_errors(errors, renames={"judge": "participant", **answers})
 
 
 def contact_save(
@@ -184,7 +191,8 @@ def contact_save(
         )
     except ContactInvalid as invalid:
         wait_key = wait_scored_key(wait_rules.get(data.channel), questionnaire.get(data.channel, []))
-        raise exceptions.ValidationError(request_errors(invalid.errors, channel=data.channel, sent=sent, wait_key=wait_key)) from None
+        errors = request_errors(invalid.errors, channel=data.channel, sent=sent, wait_key=wait_key)
+        raise exceptions.ValidationError(errors) from None
     return contact
 
 

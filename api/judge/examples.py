@@ -38,7 +38,12 @@ QUESTIONNAIRE = OpenApiExample(
                 "scored_by_wait": False,
             },
         ],
-        "wait": {"limit_seconds": 300, "limit_working_days": None, "bands": [[30, 5], [60, 4], [120, 3], [300, 1]], "question_key": "wait"},
+        "wait": {
+            "limit_seconds": 300,
+            "limit_working_days": None,
+            "bands": [[30, 5], [60, 4], [120, 3], [300, 1]],
+            "question_key": "wait",
+        },
     },
     response_only=True,
 )
@@ -49,12 +54,37 @@ WORK = OpenApiExample(
     value={
         "year": 2021,
         "week_start": "2021-02-01",
-        "due": [{"id": 41, "participant": PARTICIPANT, "channel": "phone", "attempt": 1, "planned_at": "2021-02-03T10:15:00+01:00", "contact": None}],
+        "due": [
+            {
+                "id": 41,
+                "participant": PARTICIPANT,
+                "channel": "phone",
+                "attempt": 1,
+                "planned_at": "2021-02-03T10:15:00+01:00",
+                "contact": None,
+            }
+        ],
         "overdue": [],
         "second_tries": [
-            {"id": 52, "participant": PARTICIPANT, "channel": "chat", "attempt": 2, "planned_at": "2021-02-04T13:00:00+01:00", "contact": None}
+            {
+                "id": 52,
+                "participant": PARTICIPANT,
+                "channel": "chat",
+                "attempt": 2,
+                "planned_at": "2021-02-04T13:00:00+01:00",
+                "contact": None,
+            }
         ],
-        "done": [{"id": 40, "participant": PARTICIPANT, "channel": "phone", "attempt": 1, "planned_at": "2021-02-01T10:00:00+01:00", "contact": 311}],
+        "done": [
+            {
+                "id": 40,
+                "participant": PARTICIPANT,
+                "channel": "phone",
+                "attempt": 1,
+                "planned_at": "2021-02-01T10:00:00+01:00",
+                "contact": 311,
+            }
+        ],
         "drafts": [
             {
                 "id": 312,

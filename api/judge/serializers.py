@@ -14,7 +14,6 @@ from rest_framework import serializers
 from api.judge.contacts import stored_answers
 from award.models import Channel, Edition, Participant
 from channels_app.models import Contact, ContactStatus, HandledBy, PlannedContact
-from channels_app.rules import MAX_ID
 
 NO_EDITION = _("There is no edition of %(year)s.")
 STATES = [(ContactStatus.DRAFT, _("Drafts")), (ContactStatus.SUBMITTED, _("Submitted")), ("voided", _("Voided"))]
@@ -74,7 +73,9 @@ class ParticipantRefSerializer(serializers.Serializer[Any]):
 
 class PlannedSerializer(serializers.ModelSerializer[PlannedContact]):
     participant = ParticipantRefSerializer()
-    contact = serializers.IntegerField(source="contact_id", allow_null=True, help_text=_("The contact that did it; null: not done."))
+    contact = serializers.IntegerField(
+        source="contact_id", allow_null=True, help_text=_("The contact that did it; null: not done.")
+    )
 
     class Meta:
         model = PlannedContact
@@ -139,7 +140,6 @@ class ContactWriteSerializer(serializers.Serializer[Any]):
 
     participant = serializers.PrimaryKeyRelatedField(
         queryset=Participant.objects.select_related("edition").prefetch_related("offered_channels"),
-        pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         help_text=_("The participant's id; a new contact belongs to the participant's edition."),
     )
     year = serializers.IntegerField(

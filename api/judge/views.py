@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.idempotency import HEADER, idempotent
@@ -40,7 +40,7 @@ from api.judge.serializers import (
     WorkSerializer,
 )
 from api.pagination import NewestFirst
-from api.permissions import IsJudge
+from api.permissions import IsJudge, TokenScopes
 from award.models import CHANNEL_ORDER, Channel, Edition
 from award.selectors import current_edition
 from channels_app.models import Contact, ContactStatus
@@ -88,7 +88,7 @@ def _one(contact: Contact, **kwargs: Any) -> ContactSerializer:
 class JudgeView(APIView):
     """Judges only: an organiser or a company user gets 403, nobody logged in 401."""
 
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsJudge]
+    permission_classes = [IsAuthenticated, TokenScopes, IsJudge]  # the defaults, and the role
 
 
 class QuestionnaireView(JudgeView):
@@ -172,7 +172,7 @@ class JudgeGenericView(GenericAPIView[Contact]):
 
     def own(self, pk: int) -> Contact:
         """One of the caller's contacts; another judge's is not found, never forbidden (that would say it exists)."""
-        contact = with_answers(Contact.objects.filter(judge=self.request.user, pk=pk)).first()
+        contact = with_answers(Contact.objects.filter(judge=_judge(self.request), pk=pk)).first()
         if contact is None:
             raise exceptions.NotFound()
         return contact
