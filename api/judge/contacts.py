@@ -126,8 +126,8 @@ def contact_input(
     channel: str = given("channel", "")
     answered: bool = given("answered", False)
     kept = base if answered else None  # what stays of the stored contact's wait, handler and answers
-    wait = values.get("wait_seconds", kept.wait_seconds if kept else None)
-    handled_by = values.get("handled_by", kept.handled_by if kept else "")
+    wait = values.get("wait_seconds", kept.wait_seconds if kept is not None else None)
+    handled_by = values.get("handled_by", kept.handled_by if kept is not None else "")
     if answered and not handled_by and channel not in BOT_CHANNELS:
         handled_by = HandledBy.AGENT
     answers: dict[str, int | None] = {}

@@ -1,117 +1,28 @@
-"""The judges' API (/api/v1/judge/): the questionnaire, the work list and their own contacts, checked by the same service
-as the site's form (the same refusals, the same messages), 404 for another judge's contact, and the Idempotency-Key of
-contact creation."""
+"""The judges' API (/api/v1/judge/): the questionnaire, the work list, the checks shared with the site's form (the same
+refusals, the same messages, in the client's language), another judge's contact 404, a forgotten question on submit,
+the Idempotency-Key of contact creation, who may, and the list's queries and cursor pages. The other writes:
+test_judge_contacts.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from api.models import IdempotentRequest
-from audit.models import Source
-from audit.selectors import history_of
-from award.accounts.tokens import token_create
 from award.models import Edition, Participant
-from award.roles import JUDGES
-from channels_app.models import Contact, JudgeConflict, PlannedContact, WaitRule
-from channels_app.services import contact_void
+from channels_app.models import Contact, PlannedContact
+from tests.api.judging import BANDS, CONTACTS, api_for, body, judging_edition, local, phone_contact, recorded, shown
 from tests.conftest import ClientAs, record
-from tests.factories import EditionFactory, ParticipantFactory, QuestionFactory
-
-CONTACTS = "/api/v1/judge/contacts/"
-BANDS = [[30, 5], [60, 4], [120, 3], [300, 1]]
 
 
 @pytest.fixture
 def edition(participant_a: Participant, participant_b: Participant) -> Edition:
-    """Participant A's edition (A offers phone and chat, B phone): phone's wait scored by bands, chat's by the judge."""
-    edition = participant_a.edition
-    phone = [("wait", "How long did you wait?", 5, True), ("greeting", "Did they greet you?", 5, True)]
-    phone += [("solution", "Did you get an answer?", 10, True), ("feeling", "How did it feel?", 5, False)]
-    for position, (key, text, max_points, counts) in enumerate(phone):
-        QuestionFactory.create(
-            edition=edition, channel="phone", key=key, text=text, max_points=max_points, counts=counts, position=position
-        )
-    for position, (key, max_points) in enumerate([("solution", 10), ("tone", 3)]):
-        QuestionFactory.create(edition=edition, channel="chat", key=key, text=f"{key}?", max_points=max_points, position=position)
-    WaitRule.objects.create(edition=edition, channel="phone", limit_seconds=300, question_key="wait", bands=BANDS)
-    WaitRule.objects.create(edition=edition, channel="chat", limit_seconds=300)
-    return edition
-
-
-def api_for(user: User | None, *, scopes: tuple[str, ...] = ("read", "write"), language: str = "en") -> APIClient:
-    """A client with a personal token of the user (nobody: no credentials), reading `language`."""
-    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
-    if user is not None:
-        new = token_create(owner=user, name="My phone", scopes=list(scopes), user=user, source=Source.API)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {new.secret}")
-    return client
-
-
-def moment(edition: Edition, day: str = "02-01") -> str:
-    return f"{edition.year}-{day}T10:15:00+01:00"
-
-
-def body(edition: Edition, participant: Participant, /, **changes: Any) -> dict[str, Any]:
-    """A phone contact: a wait of 40 s earns the wait question 4 by the bands; 4 + 4 + 7 of 20 is 75 %."""
-    return {
-        "participant": participant.pk,
-        "channel": "phone",
-        "happened_at": moment(edition),
-        "answered": True,
-        "wait_seconds": 40,
-        "comment": "Friendly, knew the answer",
-        "answers": {"greeting": 4, "solution": 7, "feeling": None},
-    } | changes
-
-
-def local(value: datetime) -> str:
-    return timezone.localtime(value).isoformat()
-
-
-def shown(contact: Contact, **fields: Any) -> dict[str, Any]:
-    """The contact's id, ref and times from the database; every other value is the test's own."""
-    contact.refresh_from_db()
-    made = {
-        "id": contact.pk,
-        "ref": contact.ref,
-        "created_at": local(contact.created_at),
-        "updated_at": local(contact.updated_at),
-    }
-    return made | fields
-
-
-def phone_contact(edition: Edition, participant: Participant, **fields: Any) -> dict[str, Any]:
-    """What the API shows of body()'s contact, submitted."""
-    return {
-        "year": edition.year,
-        "participant": participant.pk,
-        "participant_name": participant.name,
-        "channel": "phone",
-        "happened_at": f"{edition.year}-02-01T10:15:00+01:00",
-        "answered": True,
-        "wait_seconds": 40,
-        "handled_by": "agent",
-        "comment": "Friendly, knew the answer",
-        "answers": {"wait": 4, "greeting": 4, "solution": 7, "feeling": None},
-        "status": "submitted",
-        "score": "75.0000",
-        "unchosen": [],
-        "voided": False,
-        "void_reason": "",
-    } | fields
-
-
-def recorded(edition: Edition, participant: Participant, judge: User, **fields: Any) -> Contact:
-    """A submitted phone contact made through the service (as the site or an import makes it)."""
-    values: dict[str, Any] = {"channel": "phone", "wait_seconds": 40, "answers": {"greeting": 4, "solution": 7, "feeling": None}}
-    return record(edition, participant=participant, judge=judge, **(values | fields))
+    return judging_edition(participant_a)
 
 
 # The questionnaire ------------------------------------------------------------------------------
@@ -157,12 +68,12 @@ def test_a_questionnaire_that_does_not_exist_is_a_404_that_says_why(edition: Edi
 
 
 def test_the_work_list_of_the_current_edition(
-    edition: Edition, judge: User, other_judge: User, participant_b: Participant
+    edition: Edition, judge: User, other_judge: User, participant_a: Participant, participant_b: Participant
 ) -> None:
     today = timezone.localdate()
     Edition.objects.filter(pk=edition.pk).update(starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=60))
     edition.refresh_from_db()
-    a = Participant.objects.get(name="Company A")
+    a = participant_a
     week_start = today - timedelta(days=today.weekday())
     at = lambda day, hour: timezone.make_aware(datetime.combine(day, time(hour)))  # noqa: E731
     made = recorded(edition, participant_b, judge, happened_at=timezone.now())
@@ -227,23 +138,6 @@ def test_the_work_list_of_the_current_edition(
 def test_no_edition_no_work(judge: User) -> None:
     answer = api_for(judge).get("/api/v1/judge/work/")
     assert (answer.status_code, answer.json()) == (404, {"detail": "There is no edition to work on yet."})
-
-
-# Contacts: create, read, change, submit ---------------------------------------------------------
-
-
-def test_a_judge_logs_a_contact(edition: Edition, judge: User, participant_a: Participant) -> None:
-    client = api_for(judge)
-    answer = client.post(CONTACTS, body(edition, participant_a), format="json")
-    assert answer.status_code == 201
-    contact = Contact.objects.get()
-    assert answer["Location"] == f"http://testserver/api/v1/judge/contacts/{contact.pk}/"
-    assert answer.json() == shown(contact) | phone_contact(edition, participant_a)
-    assert (contact.judge, contact.edition, str(contact.score)) == (judge, edition, "75.0000")
-    assert dict(contact.answers.values_list("question__key", "points")) == {"wait": 4, "greeting": 4, "solution": 7}
-    history = history_of(contact).get()
-    assert (history.action, history.source, history.user) == ("create", Source.API, judge)
-    assert client.get(answer["Location"]).json() == answer.json()
 
 
 def test_the_site_form_and_the_api_refuse_a_contact_with_the_same_messages(
@@ -357,174 +251,6 @@ def test_a_forgotten_question_is_refused_on_submit_never_counted_as_na(
     assert client.post(submit).json() == submitted.json()  # submitting again changes nothing
 
 
-def test_a_draft_without_its_wait_is_refused_on_submit_on_the_wait(
-    edition: Edition, judge: User, participant_a: Participant
-) -> None:
-    """The wait scores the wait question: its missing points are said once, on the wait (as the site's form says it)."""
-    client = api_for(judge)
-    made = client.post(
-        CONTACTS, body(edition, participant_a, wait_seconds=None, answers={"greeting": 4}, status="draft"), format="json"
-    )
-    assert made.json()["unchosen"] == ["wait", "solution", "feeling"]
-    refused = client.post(f"{CONTACTS}{made.json()['id']}/submit/")
-    assert refused.json() == {
-        "wait_seconds": ["required: the wait scores the question “How long did you wait?”"],
-        "answers.solution": ["choose the points, or N/A"],
-        "answers.feeling": ["choose the points, or N/A"],
-    }
-
-
-def test_a_change_is_merged_into_the_stored_contact_or_replaces_it(
-    edition: Edition, judge: User, participant_a: Participant
-) -> None:
-    client = api_for(judge)
-    contact = Contact.objects.get(pk=client.post(CONTACTS, body(edition, participant_a), format="json").json()["id"])
-    path = f"{CONTACTS}{contact.pk}/"
-    # A longer wait: the bands give the wait question 3 (up to 2:00), the rest stays: 3 + 4 + 7 of 20.
-    longer = client.patch(path, {"wait_seconds": 100}, format="json")
-    assert longer.json() == shown(contact) | phone_contact(
-        edition,
-        participant_a,
-        wait_seconds=100,
-        answers={"wait": 3, "greeting": 4, "solution": 7, "feeling": None},
-        score="70.0000",
-    )
-    # Points the bands do not give are refused where they were sent.
-    refused = client.patch(path, {"answers": {"wait": 5}}, format="json")
-    assert refused.json() == {"answers.wait": ["a wait of 1:40 earns 3 by the edition's bands, not 5"]}
-    # Nobody answered after all: no wait, no handler, no answers were kept; sending one is refused.
-    refused = client.patch(path, {"answered": False, "wait_seconds": 30}, format="json")
-    assert refused.json() == {"wait_seconds": ["must be empty when the contact was not answered"]}
-    unanswered = client.patch(path, {"answered": False}, format="json").json()
-    assert {key: unanswered[key] for key in ("wait_seconds", "handled_by", "answers", "score")} == {
-        "wait_seconds": None,
-        "handled_by": "",
-        "answers": {},
-        "score": "0.0000",
-    }
-    # PUT replaces it whole: its status kept, a question left out is not chosen.
-    replaced = client.put(path, body(edition, participant_a, comment=""), format="json")
-    assert replaced.json() == shown(contact) | phone_contact(edition, participant_a, comment="")
-    refused = client.put(path, body(edition, participant_a, answers={}), format="json")
-    assert refused.json() == {f"answers.{key}": ["choose the points, or N/A"] for key in ("greeting", "solution", "feeling")}
-
-
-def test_the_edition_of_a_contact_is_its_participants(edition: Edition, judge: User, participant_a: Participant) -> None:
-    client = api_for(judge)
-    year = edition.year
-    refused = client.post(CONTACTS, body(edition, participant_a, year=year + 1), format="json")
-    assert refused.json() == {"year": [f"Company A is a participant of {year}, not {year + 1}"]}
-    made = client.post(CONTACTS, body(edition, participant_a, year=year), format="json")
-    assert (made.status_code, made.json()["year"]) == (201, year)
-    refused = client.patch(f"{CONTACTS}{made.json()['id']}/", {"year": year + 1}, format="json")
-    assert refused.json() == {"year": [f"the contact belongs to {year}, not {year + 1}: its edition cannot change"]}
-    elsewhere = ParticipantFactory.create(name="Company C")  # another edition's
-    refused = client.patch(f"{CONTACTS}{made.json()['id']}/", {"participant": elsewhere.pk}, format="json")
-    assert refused.json() == {"participant": [f"Company C is not a participant of {year}"]}
-
-
-def test_a_conflict_of_interest_is_refused_on_the_participant(edition: Edition, judge: User, participant_b: Participant) -> None:
-    JudgeConflict.objects.create(judge=judge, participant=participant_b, reason="My sister works there")
-    answer = api_for(judge).post(CONTACTS, body(edition, participant_b), format="json")
-    assert (answer.status_code, answer.json()) == (
-        400,
-        {"participant": ["judge has declared a conflict of interest with Company B"]},
-    )
-    assert Contact.objects.count() == 0
-
-
-@pytest.mark.parametrize(
-    ("changes", "errors"),
-    [
-        (
-            {"happened_at": "2031-02-01T10:15:00"},
-            {"happened_at": ["give the time with its offset from UTC, such as 2021-02-01T10:15:00+01:00"]},
-        ),
-        ({"answers": {"solution": "lots"}}, {"answers.solution": ["A valid integer is required."]}),
-        ({"answers": ["solution"]}, {"answers": ['Expected a dictionary of items but got type "list".']}),
-        ({"participant": 10**30}, {"participant": [f'Invalid pk "{10**30}" - object does not exist.']}),  # no overflow
-        ({"participant": 999_999}, {"participant": ['Invalid pk "999999" - object does not exist.']}),
-        ({"channel": "fax"}, {"channel": ['"fax" is not a valid choice.']}),
-        ({"handled_by": "bot"}, {"handled_by": ["a chatbot can handle only chat and Messenger contacts"]}),
-        (
-            {"answers": {"greeting": 4, "solution": 7, "feeling": None, "smile": 1}},
-            {"answers.smile": ["no such question in the phone questionnaire"]},
-        ),
-        (
-            {"channel": "chat", "wait_seconds": 30, "answers": {"solution": 5, "tone": 1}},
-            {"handled_by": ["required when the contact was answered"]},
-        ),
-    ],
-)
-def test_a_bad_field_is_named(
-    edition: Edition, judge: User, participant_a: Participant, changes: dict[str, Any], errors: dict[str, list[str]]
-) -> None:
-    answer = api_for(judge).post(CONTACTS, body(edition, participant_a, **changes), format="json")
-    assert (answer.status_code, answer.json()) == (400, errors)
-
-
-def test_a_chat_handled_by_a_bot(edition: Edition, judge: User, participant_a: Participant) -> None:
-    given = body(edition, participant_a, channel="chat", wait_seconds=30, handled_by="bot", answers={"solution": 5, "tone": 3})
-    answer = api_for(judge).post(CONTACTS, given, format="json")
-    assert answer.status_code == 201
-    assert {key: answer.json()[key] for key in ("handled_by", "answers", "score")} == {
-        "handled_by": "bot",
-        "answers": {"solution": 5, "tone": 3},
-        "score": "61.5385",  # 8 of 13
-    }
-
-
-# Closed and voided contacts ---------------------------------------------------------------------
-
-
-def test_after_the_final_publication_a_judges_change_is_a_409(edition: Edition, judge: User, participant_a: Participant) -> None:
-    contact = recorded(edition, participant_a, judge)
-    Edition.objects.filter(pk=edition.pk).update(final_published_at=timezone.now())
-    client = api_for(judge)
-    path = f"{CONTACTS}{contact.pk}/"
-    closed = (
-        f"The final results of {edition.year} are published: the edition is closed, and its contacts can no longer be changed."
-    )
-    answers = [
-        client.post(CONTACTS, body(edition, participant_a), format="json"),
-        client.patch(path, {"comment": "Later"}, format="json"),
-        client.put(path, body(edition, participant_a), format="json"),
-        client.post(f"{path}submit/"),
-    ]
-    assert [(answer.status_code, answer.json()) for answer in answers] == [(409, {"detail": closed})] * 4
-    assert (Contact.objects.count(), client.get(path).status_code) == (1, 200)
-
-
-def test_an_organiser_who_judges_changes_a_closed_contact_with_a_reason(
-    edition: Edition, organiser: User, participant_a: Participant
-) -> None:
-    """contacts_locked_for spares organisers, and the service asks them a reason: the API passes it on."""
-    organiser.groups.add(Group.objects.get(name=JUDGES))
-    contact = recorded(edition, participant_a, organiser)
-    Edition.objects.filter(pk=edition.pk).update(final_published_at=timezone.now())
-    client = api_for(organiser)
-    path = f"{CONTACTS}{contact.pk}/"
-    refused = client.patch(path, {"comment": "Corrected"}, format="json")
-    assert (refused.status_code, refused.json()) == (
-        400,
-        {"reason": [f"The final results of {edition.year} are published: give a reason for this change."]},
-    )
-    changed = client.patch(path, {"comment": "Corrected", "reason": "The judge's note was wrong"}, format="json")
-    assert (changed.status_code, changed.json()["comment"]) == (200, "Corrected")
-    assert history_of(contact).filter(action="update").get().note == "The judge's note was wrong"
-
-
-def test_a_voided_contact_cannot_be_changed(edition: Edition, judge: User, organiser: User, participant_a: Participant) -> None:
-    contact = recorded(edition, participant_a, judge, status="draft")
-    contact_void(contact=contact, reason="Wrong company", user=organiser, source=Source.ADMIN)
-    client = api_for(judge)
-    path = f"{CONTACTS}{contact.pk}/"
-    voided = "This contact is voided: it counts nowhere and cannot be changed. An organiser can restore it, with a reason."
-    answers = [client.patch(path, {"comment": "Later"}, format="json"), client.post(f"{path}submit/")]
-    assert [(answer.status_code, answer.json()) for answer in answers] == [(409, {"detail": voided})] * 2
-    assert client.get(path).json()["void_reason"] == "Wrong company"
-
-
 # Idempotency-Key ----------------------------------------------------------------------------------
 
 
@@ -590,9 +316,15 @@ def test_a_read_only_token_reads_and_cannot_write(edition: Edition, judge: User,
     ],
 )
 def test_only_judges(
-    request: pytest.FixtureRequest, edition: Edition, judge: User, persona: str | None, status: int, detail: str
+    request: pytest.FixtureRequest,
+    edition: Edition,
+    judge: User,
+    participant_a: Participant,
+    persona: str | None,
+    status: int,
+    detail: str,
 ) -> None:
-    contact = recorded(edition, Participant.objects.get(name="Company A"), judge)
+    contact = recorded(edition, participant_a, judge)
     client = api_for(request.getfixturevalue(persona) if persona else None)
     paths = [
         f"/api/v1/judge/editions/{edition.year}/questionnaire/phone/",
@@ -637,39 +369,3 @@ def test_cursor_pages_walk_every_contact_once(edition: Edition, judge: User, par
         sizes.append(len(page["results"]))
         address = page["next"]
     assert (seen, sizes) == (sorted(made, reverse=True), [3, 3, 1])
-
-
-def test_the_list_by_channel_state_and_year(edition: Edition, judge: User, participant_a: Participant, organiser: User) -> None:
-    phone = recorded(edition, participant_a, judge)
-    chat = record(edition, participant=participant_a, channel="chat", judge=judge, answers={"tone": 2}, status="draft")
-    voided = recorded(edition, participant_a, judge)
-    contact_void(contact=voided, reason="Twice", user=organiser, source=Source.ADMIN)
-    earlier = EditionFactory.create(year=2020, starts_on=date(2020, 1, 6), ends_on=date(2020, 5, 29))
-    QuestionFactory.create(edition=earlier, channel="phone", key="solution")
-    old = record(
-        earlier, participant=ParticipantFactory.create(edition=earlier), channel="phone", judge=judge, answers={"solution": 3}
-    )
-    client = api_for(judge)
-
-    def ids(query: str) -> list[int]:
-        answer = client.get(f"{CONTACTS}?{query}")
-        assert answer.status_code == 200, answer.json()
-        return [contact["id"] for contact in answer.json()["results"]]
-
-    assert ids("") == [old.pk, voided.pk, chat.pk, phone.pk]
-    assert ids("state=draft") == [chat.pk]
-    assert ids("state=submitted") == [old.pk, phone.pk]
-    assert ids("state=voided") == [voided.pk]
-    assert ids("channel=chat") == [chat.pk]
-    assert ids(f"year={edition.year}&channel=phone") == [voided.pk, phone.pk]
-    assert ids("year=2020") == [old.pk]
-    refused = {
-        "channel=fax": {"channel": ['"fax" is not a valid choice.']},
-        "state=gone": {"state": ['"gone" is not a valid choice.']},
-        "year=abc": {"year": ["A valid integer is required."]},
-        "year=1999": {"year": ["There is no edition of 1999."]},
-    }
-    got = {query: client.get(f"{CONTACTS}?{query}") for query in refused}
-    assert {query: (answer.status_code, answer.json()) for query, answer in got.items()} == {
-        query: (400, errors) for query, errors in refused.items()
-    }
