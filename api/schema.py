@@ -60,6 +60,13 @@ ERRORS = {
     "429": _answer("Too many requests: try again after Retry-After seconds.", "Detail", RETRY_AFTER),
 }
 WRITES = {"post", "put", "patch"}
+LOCATION = {"Location": {"schema": {"type": "string", "format": "uri"}, "description": "The address of what was made."}}
+REPLAYED = {
+    "Idempotent-Replayed": {
+        "schema": {"const": "true"},
+        "description": "Present when this is the answer a request with the same Idempotency-Key got before.",
+    }
+}
 
 
 def add_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -83,4 +90,10 @@ def add_errors(result: dict[str, Any], generator: Any, request: Any, public: boo
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, ERRORS[code])
+            idempotent = any(parameter.get("name") == "Idempotency-Key" for parameter in operation.get("parameters", []))
+            for code, answer in responses.items():
+                if code == "201":
+                    answer.setdefault("headers", {}).update(LOCATION)
+                if idempotent and code.startswith("2"):
+                    answer.setdefault("headers", {}).update(REPLAYED)
     return result
