@@ -178,6 +178,8 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
     year = serializers.IntegerField(source="edition.year")
     participant = serializers.IntegerField(source="participant_id")
     participant_name = serializers.CharField(source="participant.name")
+    # Declared: a read-only model field loses allow_blank, and the schema would then refuse an unanswered contact's "".
+    handled_by = serializers.ChoiceField(choices=HandledBy.choices, allow_blank=True, read_only=True)
     answers = serializers.SerializerMethodField()
     score = serializers.DecimalField(
         max_digits=7,

@@ -59,10 +59,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def environment(database: Path) -> dict[str, str]:
+def environment(database: Path, static: Path) -> dict[str, str]:
     keep = {name: value for name, value in os.environ.items() if not name.startswith(("DATABASE_URL", "REDIS_URL", "CELERY_"))}
     return keep | {
         "DATABASE_URL": f"sqlite:///{database}",
+        "STATIC_ROOT": str(static),  # collected as production serves it: a page's assets by their hashed names
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -75,9 +76,8 @@ def environment(database: Path) -> dict[str, str]:
 
 def manage(database: Path, *args: str, stdin: str | None = None) -> str:
     command = [sys.executable, "manage.py", *args]
-    done = subprocess.run(  # nosec B603
-        command, check=False, cwd=ROOT, env=environment(database), input=stdin, capture_output=True, text=True
-    )
+    env = environment(database, database.parent / "static")
+    done = subprocess.run(command, check=False, cwd=ROOT, env=env, input=stdin, capture_output=True, text=True)  # nosec B603
     if done.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -86,6 +86,7 @@ def manage(database: Path, *args: str, stdin: str | None = None) -> str:
 def seed(folder: Path) -> tuple[Path, dict[str, str]]:
     database = folder / "seed.sqlite3"
     manage(database, "migrate", "-v0")
+    manage(database, "collectstatic", "--noinput", "-v0")
     manage(database, "load_demo")
     out = manage(database, "shell", stdin=SEED)
     return database, json.loads(out.strip().splitlines()[-1])
@@ -100,7 +101,7 @@ def run_role(role: str, seeded: Path, tokens: dict[str, str], folder: Path, max_
     server = subprocess.Popen(  # nosec B603
         [str(BIN / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--access-logfile", "-"],
         cwd=ROOT,
-        env=environment(database),
+        env=environment(database, folder / "static"),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
