@@ -106,6 +106,10 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "dashboard:report": Page(OWN_DASHBOARD),
     "dashboard:contacts_csv": Page(OWN_DASHBOARD),
     "dashboard:chart": Page(OWN_DASHBOARD),
+    # The companies' API and the token pages.
+    "api:company:participants": Page(access(401, 200, 200, 403, 403, 403), post=access(401, 405, 405, 403, 403, 403)),
+    "api:company:dashboard": Page(access(401, 200, 404, 403, 403, 403), post=access(401, 405, 405, 403, 403, 403)),
+    "api:company:contacts": Page(access(401, 200, 404, 403, 403, 403), post=access(401, 405, 405, 403, 403, 403)),
     # The judges' pages on the site: their own contacts, 404 for another judge's.
     "judging:my_work": Page(JUDGES_ONLY),
     "judging:my_contacts": Page(JUDGES_ONLY),
