@@ -190,7 +190,8 @@ def test_wrong_passwords_count_towards_the_login_lockout_and_then_429(company_us
     for attempt in range(1, 5):
         response = make(client, password="not my password")
         assert response.status_code == 200
-        assert '<span class="error" id="id_password_error" role="alert">This is not your password.</span>' in response.content.decode()
+        wrong = '<span class="error" id="id_password_error" role="alert">This is not your password.</span>'
+        assert wrong in response.content.decode()
         assert AccessAttempt.objects.get(username="company_a").failures_since_start == attempt
     assert make(client, password="not my password").status_code == 429  # the fifth locks, as on the login page
 
