@@ -493,3 +493,31 @@ def test_a_browser_session_reads_it_too_and_a_write_only_token_does_not(
     refused = api_as(company_user).post(contacts_url(participant_a), {}, format="json")
     assert (refused.status_code, refused.json()) == (403, {"detail": "This token does not have the scope this request needs."})
     assert api_as(company_user, "read", "write").post(contacts_url(participant_a), {}, format="json").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("query", "answer"),
+    [
+        ("cursor=not-a-cursor", {"cursor": ["not a cursor of this list: follow the next or previous link of a page"]}),
+        ("cursor=cD1hYmM%3D", {"cursor": ["not a cursor of this list: follow the next or previous link of a page"]}),  # p=abc
+        ("cursor=" + "cD05" + "OTk5" * 8, {"cursor": ["not a cursor of this list: follow the next or previous link of a page"]}),
+        ("page_size=abc", {"page_size": ["must be a whole number of at least 1"]}),
+        ("page_size=0", {"page_size": ["must be a whole number of at least 1"]}),
+    ],
+)
+def test_a_bad_cursor_or_page_size_is_a_400_naming_it(
+    query: str, answer: dict[str, list[str]], participant_a: Participant, company_user: User
+) -> None:
+    """Once a cursor made by hand (its position not an id) was a 500."""
+    response = api_as(company_user).get(f"{contacts_url(participant_a)}?{query}")
+    assert (response.status_code, response.json()) == (400, answer)
+
+
+def test_a_bad_page_of_the_participants_is_a_400_naming_it_and_one_past_the_last_is_not_found(company_user: User) -> None:
+    client = api_as(company_user)
+    for page in ("abc", "0", "-1"):
+        response = client.get(f"{PARTICIPANTS}?page={page}")
+        assert (response.status_code, response.json()) == (400, {"page": ["must be a whole number of at least 1, or “last”"]})
+    assert client.get(f"{PARTICIPANTS}?page=2").status_code == 404
+    assert client.get(f"{PARTICIPANTS}?page=last").json()["count"] == 1
+    assert client.get(f"{PARTICIPANTS}?page_size=1000").status_code == 200  # more than the most: the most
