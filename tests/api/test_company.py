@@ -521,3 +521,21 @@ def test_a_bad_page_of_the_participants_is_a_400_naming_it_and_one_past_the_last
     assert client.get(f"{PARTICIPANTS}?page=2").status_code == 404
     assert client.get(f"{PARTICIPANTS}?page=last").json()["count"] == 1
     assert client.get(f"{PARTICIPANTS}?page_size=1000").status_code == 200  # more than the most: the most
+
+
+def test_the_participants_list_costs_the_same_queries_for_one_and_many(
+    participant_a: Participant, company_user: User, django_assert_num_queries: Any
+) -> None:
+    client = api_as(company_user)
+    client.get(PARTICIPANTS)  # a token's first use notes when it was used (one UPDATE, then one each five minutes)
+
+    def asked(count: int) -> None:
+        # The token, the membership, the count, the page of participants, their channels.
+        with django_assert_num_queries(5):
+            response = client.get(PARTICIPANTS)
+        assert response.json()["count"] == count
+
+    asked(1)
+    for year in (1997, 1998, 1999):  # years no factory sequence reaches
+        company_user_of(ParticipantFactory.create(name="Company A", edition__year=year, channels=["phone"]), username="company_a")
+    asked(4)
