@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,20 +37,23 @@ class ContactLine:
         return wait_text(self.contact.wait_seconds)
 
 
-def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> list[ContactLine]:
-    """Every counted contact, oldest first, with each question of its channel and the points given (N/A where none).
+def shown_contacts(participant: Participant) -> QuerySet[Contact]:
+    """The contacts the dashboard lists, unordered (the page sorts by date, the API by id), with only the fields it shows
+    and their answers prefetched: one query for the contacts and one for their answers, however many there are.
 
-    Three queries whatever the number of contacts: the contacts, their answers, the questionnaire (unless given).
     Drafts and voided contacts never reach a company (scoring.md §1); the judge is never selected.
     """
-    contacts = (
+    return (
         own_contacts(participant)
         .only("id", "ref", "channel", "happened_at", "answered", "wait_seconds", "handled_by", "comment", "score")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.only("id", "contact_id", "question_id", "points")))
-        .order_by("happened_at", "pk")
     )
+
+
+def contact_lines(contacts: Iterable[Contact], questions: list[Question]) -> list[ContactLine]:
+    """Each contact (from `shown_contacts`) with every question of its channel and the points given (N/A where none)."""
     by_channel: dict[str, list[Question]] = defaultdict(list)
-    for question in questions if questions is not None else participant_questions(participant=participant):
+    for question in questions:
         by_channel[question.channel].append(question)
     lines = []
     for contact in contacts:
@@ -61,6 +65,15 @@ def participant_contacts(*, participant: Participant, questions: list[Question] 
         )
         lines.append(ContactLine(contact=contact, answers=answers))
     return lines
+
+
+def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> list[ContactLine]:
+    """Every counted contact, oldest first, with each question of its channel and the points given (N/A where none).
+
+    Three queries whatever the number of contacts: the contacts, their answers, the questionnaire (unless given).
+    """
+    contacts = shown_contacts(participant).order_by("happened_at", "pk")
+    return contact_lines(contacts, questions if questions is not None else participant_questions(participant=participant))
 
 
 def participant_questions(*, participant: Participant) -> list[Question]:

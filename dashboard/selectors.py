@@ -44,11 +44,11 @@ def _units(expression: str, **extra: Any) -> Cast:
 # Memberships ------------------------------------------------------------------
 
 
-def member_participants(*, user: User | AnonymousUser) -> list[Participant]:
-    """The participants whose dashboard this user may read, newest edition first."""
+def member_participants_query(*, user: User | AnonymousUser) -> QuerySet[Participant]:
+    """The participants whose dashboard this user may read, newest edition first, as a query (the API pages it)."""
     if not isinstance(user, User):  # not signed in
-        return []
-    return list(
+        return Participant.objects.none()
+    return (
         Participant.objects.filter(memberships__user=user)
         .select_related("edition", "award_class")
         .with_channels()
@@ -56,16 +56,20 @@ def member_participants(*, user: User | AnonymousUser) -> list[Participant]:
     )
 
 
-def member_participant(*, user: User | AnonymousUser, year: int, participant_id: int) -> Participant | None:
-    """The participant if this user is a member of it in that year; None for anyone else's (the view answers 404)."""
+def member_participants(*, user: User | AnonymousUser) -> list[Participant]:
+    """The participants whose dashboard this user may read, newest edition first."""
+    return list(member_participants_query(user=user))
+
+
+def member_participant(*, user: User | AnonymousUser, participant_id: int, year: int | None = None) -> Participant | None:
+    """The participant if this user is a member of it (in that year, when a page's address names one); None for anyone
+    else's (the page and the API answer 404)."""
     if not isinstance(user, User):  # not signed in
         return None
-    return (
-        Participant.objects.filter(pk=participant_id, edition__year=year, memberships__user=user)
-        .select_related("edition", "award_class")
-        .with_channels()
-        .first()
-    )
+    found = Participant.objects.filter(pk=participant_id, memberships__user=user)
+    if year is not None:
+        found = found.filter(edition__year=year)
+    return found.select_related("edition", "award_class").with_channels().first()
 
 
 # What the dashboard shows ------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""The companys' endpoints of the API (docs/api.md)."""
+"""The companies' endpoints of the API (docs/api.md): their own dashboard and contacts, over the dashboard's selectors."""

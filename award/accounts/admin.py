@@ -1,4 +1,5 @@
-"""Accounts in the admin: judges, organisers and company users, each with one role (the roles table of docs/architecture.md)."""
+"""Accounts in the admin: judges, organisers and company users, each with one role (the roles table of docs/architecture.md);
+their API tokens (token_admin)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import HistoryMixin
+from award.accounts import token_admin  # noqa: F401  (registers the API tokens' admin)
 from award.accounts.forms import OrganiserUserChangeForm, UserCreationWithRoleForm
 from award.accounts.services import USER_DETAILS, user_details_set, user_role_set
 from award.admin_base import SOURCE, RefusalAsMessageMixin, request_user

@@ -1,10 +1,12 @@
-"""/accounts/...: company users' login, logout, password reset and invitations, with the site's templates."""
+"""/accounts/...: company users' login, logout, password reset and invitations, with the site's templates; every
+account's personal API tokens."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path, re_path, reverse_lazy
 
+from award.accounts import token_views
 from award.accounts.forms import LoginForm
 from award.accounts.views import CompanyPasswordResetForm, InvitationConfirmView
 
@@ -45,4 +47,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("tokens/", token_views.tokens, name="tokens"),
+    # At most 18 digits: a larger id is no address (404), never a number too large for the database.
+    re_path(r"^tokens/(?P<token_id>[0-9]{1,18})/revoke/$", token_views.token_revoke_view, name="token_revoke"),
 ]

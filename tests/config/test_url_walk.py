@@ -23,7 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from audit.models import ChangeRecord
+from audit.models import ChangeRecord, Source
+from award.accounts.tokens import token_create
 from award.models import AwardClass, Edition, Membership, Participant
 from award.roles import JUDGES
 from channels_app.models import (
@@ -220,6 +221,7 @@ def world(
         "award.awardclass": participant_a.award_class,
         "award.participant": participant_a,
         "award.membership": Membership.objects.get(user=company_user),
+        "award.apitoken": token_create(owner=company_user, name="Walk: A's script", scopes=["read"], source=Source.COMMAND).token,
         "channels_app.judgeconflict": conflict,
         "channels_app.plannedcontact": PlannedContact.objects.create(
             edition=edition, participant=participant_a, channel="phone", judge=judge, planned_at=moment

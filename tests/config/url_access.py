@@ -105,6 +105,15 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "dashboard:report": Page(OWN_DASHBOARD),
     "dashboard:contacts_csv": Page(OWN_DASHBOARD),
     "dashboard:chart": Page(OWN_DASHBOARD),
+    # The companies' API and the token pages.
+    "accounts:tokens": Page(access(LOGIN, 200, 200, 200, 200, 200), post=access(LOGIN, 200, 200, 200, 200, 200)),
+    # No token of that id: nobody's (a token's own owner gets its page: tests/award/test_token_pages.py).
+    "accounts:token_revoke": Page(
+        access(LOGIN, 404, 404, 404, 404, 404), post=access(LOGIN, 404, 404, 404, 404, 404), params={"token_id": "9" * 18}
+    ),
+    "api:company:participants": Page(access(401, 200, 200, 403, 403, 403), post=access(401, 405, 405, 403, 403, 403)),
+    "api:company:dashboard": Page(access(401, 200, 404, 403, 403, 403), post=access(401, 405, 405, 403, 403, 403)),
+    "api:company:contacts": Page(access(401, 200, 404, 403, 403, 403), post=access(401, 405, 405, 403, 403, 403)),
     # The judges' pages on the site: their own contacts, 404 for another judge's.
     "judging:my_work": Page(JUDGES_ONLY),
     "judging:my_contacts": Page(JUDGES_ONLY),
@@ -190,6 +199,7 @@ MODELS: dict[str, ModelPages] = {
     "award.awardclass": ModelPages(EVERYTHING),
     "award.participant": ModelPages(EVERYTHING),
     "award.membership": ModelPages((200, 200, VIEW, 200, 200)),  # added and removed, never changed
+    "award.apitoken": ModelPages((200, 200, VIEW, 200, 403)),  # made and revoked by organisers, never changed or deleted
     # Declared once, never changed: a POST to the change page is refused before the conflict is looked for.
     "channels_app.judgeconflict": ModelPages(
         (200, 200, VIEW, 200, 200),
