@@ -16,14 +16,13 @@ from rest_framework import serializers
 from award.models import AwardClass, Channel, Edition, Participant
 from award.roles import JUDGES
 from channels_app.models import JudgeConflict, PlannedContact, Question
-from channels_app.rules import MAX_ID
 
 POSITIONS = 32767  # a question's position is a small integer column
 
 
 def id_of(queryset: Any) -> serializers.PrimaryKeyRelatedField[Any]:
-    """An object by its id; an id too large for the database is refused as such, never an overflow."""
-    return serializers.PrimaryKeyRelatedField(queryset=queryset, pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID))
+    """An object by its id (one too large for any column is no object: Django finds none, never overflows)."""
+    return serializers.PrimaryKeyRelatedField(queryset=queryset)
 
 
 # The enum drf-spectacular makes of every `channel` choice (a list of them named otherwise would make another).
