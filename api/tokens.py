@@ -75,7 +75,13 @@ class TokenListView(APIView):
         examples=[
             OpenApiExample(
                 "A judge's phone",
-                value={"username": "kari", "password": "…", "name": "Kari's phone", "scopes": ["read", "write"], "expires_in_days": 90},
+                value={
+                    "username": "kari",
+                    "password": "…",
+                    "name": "Kari's phone",
+                    "scopes": ["read", "write"],
+                    "expires_in_days": 90,
+                },
                 request_only=True,
             )
         ],

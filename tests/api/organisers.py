@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import ChangeRecord, Source
@@ -41,6 +43,11 @@ def records_since(pk: int) -> list[tuple[str, str, str, dict[str, Any], str, str
         (r.content_type.model, r.object_repr, r.action, r.changes, r.source, r.user.username if r.user else None)
         for r in ChangeRecord.objects.filter(pk__gt=pk).select_related("content_type", "user").order_by("pk")
     ]
+
+
+def moment(value: datetime | None) -> str | None:
+    """A moment as the API writes it: in the site's time zone, with its offset."""
+    return timezone.localtime(value).isoformat() if value is not None else None
 
 
 def page(results: list[dict[str, Any]]) -> dict[str, Any]:
