@@ -95,7 +95,7 @@ class PreviewSerializer(serializers.Serializer[Any]):
         allow_null=True, help_text=_("The latest publication of the kind, which a correction would supersede.")
     )
     data_version = serializers.IntegerField()
-    drafts = serializers.IntegerField(help_text=_("Contacts saved as drafts: not in these results until they are submitted."))
+    drafts = serializers.IntegerField(help_text=_("How many drafts these results leave out: they count once submitted."))
     caught_up = serializers.IntegerField(help_text=_("How many data versions the standings were brought up to date by."))
     payload = PayloadField()
 
@@ -150,7 +150,7 @@ class ReportSerializer(serializers.Serializer[Any]):
 
     new_contacts = NewContactSerializer(many=True)
     changed_contacts = ChangedContactSerializer(many=True)
-    new_judges = serializers.ListField(child=serializers.CharField(), help_text=_("The judge accounts it makes."))
+    new_judges = serializers.ListField(child=serializers.CharField(), help_text=_("Usernames it adds as judges."))
     problems = ProblemSerializer(many=True)
     omitted = serializers.IntegerField(help_text=_("Problems not listed, past the report's limit."))
 
@@ -177,7 +177,7 @@ class ImportJobSerializer(serializers.Serializer[Any]):
 
 
 class ImportJobDetailSerializer(ImportJobSerializer):
-    report = ReportSerializer(allow_null=True, help_text=_("None until the check has ended."))
+    report = ReportSerializer(allow_null=True, help_text=_("null until the check has ended."))
 
 
 class UploadSerializer(serializers.Serializer[Any]):

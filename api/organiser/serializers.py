@@ -120,7 +120,7 @@ class PlannedContactSerializer(serializers.Serializer[PlannedContact]):
     participant_name = serializers.CharField(source="participant.name", read_only=True)
     channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
     judge = serializers.CharField(
-        source="judge.username", read_only=True, allow_null=True, help_text=_("None: no judge may take it.")
+        source="judge.username", read_only=True, allow_null=True, help_text=_("null: no judge may take it.")
     )
     planned_at = serializers.DateTimeField(read_only=True)
     attempt = serializers.IntegerField(read_only=True, help_text=_("2: the second try of an unanswered call or chat."))
