@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint check-deploy format worker beat bench install messages
+.PHONY: demo test lint check-deploy schemathesis format worker beat bench install messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ check-deploy: install
 	ALLOWED_HOSTS=award.example.org DATABASE_URL=postgres://award:award@postgres:5432/award \
 	REDIS_URL=redis://:redis-password@redis:6379/1 CELERY_BROKER_URL=redis://:redis-password@redis:6379/0 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Schemathesis against the API's own schema, once per role with that role's token, every phase (stateful included):
+# no server error, no answer that breaks the schema (tests/fuzz/api.py). SCHEMATHESIS_MAX_EXAMPLES sets the depth.
+schemathesis: install
+	$(BIN)/python -m tests.fuzz.api
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -13,7 +13,9 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,13 +48,14 @@ def idempotent(request: Request, make: Callable[[], Response]) -> Response:
     if not 1 <= len(key) <= MAX_KEY or not key.isprintable():
         raise exceptions.ValidationError({HEADER: [_("must be 1 to %(max)s printable characters") % {"max": MAX_KEY}]})
     fingerprint = _fingerprint(request)
+    user = cast(User, request.user)  # a write: authenticated by the view's permissions
     with transaction.atomic():
-        IdempotentRequest.objects.filter(user=request.user, key=key, created_at__lt=timezone.now() - KEPT_FOR).delete()
+        IdempotentRequest.objects.filter(user=user, key=key, created_at__lt=timezone.now() - KEPT_FOR).delete()
         try:
             with transaction.atomic():
-                record = IdempotentRequest.objects.create(user=request.user, key=key, fingerprint=fingerprint, status=0, body={})
+                record = IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint, status=0, body={})
         except IntegrityError:
-            return _replay(request, key, fingerprint)
+            return _replay(user, key, fingerprint)
         response = make()
         if response.status_code >= 400:
             transaction.set_rollback(True)  # forget the key with whatever the refused request began
@@ -63,8 +66,8 @@ def idempotent(request: Request, make: Callable[[], Response]) -> Response:
         return response
 
 
-def _replay(request: Request, key: str, fingerprint: str) -> Response:
-    earlier = IdempotentRequest.objects.get(user=request.user, key=key)
+def _replay(user: User, key: str, fingerprint: str) -> Response:
+    earlier = IdempotentRequest.objects.get(user=user, key=key)
     if earlier.fingerprint != fingerprint:
         message = _("This Idempotency-Key was already used for another request: use a new key for a new request.")
         return Response({"detail": message}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)

@@ -16,8 +16,8 @@ from award.models import ApiToken
 class Rate(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         # Read now, not when the class was made (DRF's default), so that a changed setting takes effect.
-        rates: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES
-        return rates.get(self.scope)
+        rates: dict[str, str | None] = getattr(api_settings, "DEFAULT_THROTTLE_RATES")  # noqa: B009  # the stubs' type is wrong
+        return rates.get(self.scope or "")
 
 
 class PerToken(Rate):

@@ -3,7 +3,7 @@ docs/results-api.md (publications.urls, unchanged, with its JSON 404 for every o
 
 from __future__ import annotations
 
-from django.urls import include, path, register_converter
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import converters, tokens
@@ -13,7 +13,7 @@ register_converter(converters.Id, "id")
 register_converter(converters.Year, "year")
 
 app_name = "api"
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("tokens/", tokens.TokenListView.as_view(), name="tokens"),
     path("tokens/<id:pk>/", tokens.TokenDetailView.as_view(), name="token"),
     path("judge/", include("api.judge.urls")),

@@ -172,7 +172,9 @@ class ApiToken(models.Model):
     Only the SHA-256 of the secret is kept (award/accounts/tokens.py): the secret is shown once, when it is made.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100, help_text=_("What it is for, such as “Phone of judge Kari”."))
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(_("ends with"), max_length=8, editable=False)

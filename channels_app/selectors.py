@@ -228,9 +228,12 @@ def edition_season(*, edition: Edition, now: datetime) -> Season:
     return Season(rows=rows, judges=judges, drafts=sum(drafts.values()), channels=[c for c in CHANNEL_ORDER if c in used])
 
 
-def judge_contacts(*, judge: User, edition: Edition, channel: str = "", state: str = "") -> QuerySet[Contact]:
-    """A judge's own contacts of the edition, newest entry first; `state` is draft, submitted or voided."""
-    contacts = Contact.objects.filter(edition=edition, judge=judge).select_related("participant")
+def judge_contacts(*, judge: User, edition: Edition | None, channel: str = "", state: str = "") -> QuerySet[Contact]:
+    """A judge's own contacts of the edition (of every edition for None: the API's list), newest entry first; `state`
+    is draft, submitted or voided."""
+    contacts = Contact.objects.filter(judge=judge).select_related("participant")
+    if edition is not None:
+        contacts = contacts.filter(edition=edition)
     if channel:
         contacts = contacts.filter(channel=channel)
     if state == "voided":

@@ -32,7 +32,11 @@ class EditionListView(PublicView):
         summary="Editions with published results",
         description="Editions with at least one publication, newest year first.",
         responses={200: EDITIONS},
-        examples=[OpenApiExample("One edition", value=[{"year": 2021, "name": "Customer Service Award 2021", "interim": True, "final": False}])],
+        examples=[
+            OpenApiExample(
+                "One edition", value=[{"year": 2021, "name": "Customer Service Award 2021", "interim": True, "final": False}]
+            )
+        ],
         tags=["public"],
     )
     def get(self, request: Request) -> Response:
@@ -106,3 +110,5 @@ class NotFoundView(PublicView):
 
     def get(self, request: Request, path: str = "") -> Response:
         return Response({"detail": _("There is nothing at this address of the API.")}, status=404)
+
+    post = put = patch = delete = get  # whatever the method: nothing is here

@@ -32,7 +32,8 @@ SCORED = _object({"name": NAME, "score": SCORE})
 CLASSED = _object({"name": NAME, "class": NAME, "score": SCORE})
 CLASS_RANKED = _object({"rank": {"type": "integer", "minimum": 1}, "name": NAME, "class": NAME, "score": SCORE})
 
-EDITIONS = _list(_object({"year": {"type": "integer"}, "name": NAME, "interim": {"type": "boolean"}, "final": {"type": "boolean"}}))
+BOOLEAN = {"type": "boolean"}
+EDITIONS = _list(_object({"year": {"type": "integer"}, "name": NAME, "interim": BOOLEAN, "final": BOOLEAN}))
 PUBLICATIONS = _list(_object({"kind": {"enum": ["interim", "final"]}, "published_at": MOMENT, "digest": DIGEST}))
 HEAD = {"year": {"type": "integer"}, "published_at": MOMENT, "digest": DIGEST}
 INTERIM = _object(
@@ -83,10 +84,18 @@ FINAL_EXAMPLE = OpenApiExample(
             "ranking": [{"rank": 1, "name": "Sognenett", "class": "Broadband", "score": "88.4"}],
         },
         "channels": {
-            "phone": {"average": "81.7", "winners": [{"name": "Sixt", "score": "93.1"}], "ranking": [{"rank": 1, "name": "Sixt", "score": "93.1"}]}
+            "phone": {
+                "average": "81.7",
+                "winners": [{"name": "Sixt", "score": "93.1"}],
+                "ranking": [{"rank": 1, "name": "Sixt", "score": "93.1"}],
+            }
         },
         "classes": [
-            {"name": "Broadband", "winners": [{"name": "Sognenett", "score": "88.4"}], "ranking": [{"rank": 1, "name": "Sognenett", "score": "88.4"}]}
+            {
+                "name": "Broadband",
+                "winners": [{"name": "Sognenett", "score": "88.4"}],
+                "ranking": [{"rank": 1, "name": "Sognenett", "score": "88.4"}],
+            }
         ],
     },
 )

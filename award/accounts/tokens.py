@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -49,9 +50,8 @@ def token_check(*, name: str, scopes: list[str], days: int) -> None:
     if not scopes:
         errors["scopes"] = [_("choose at least one of %(choices)s") % {"choices": ", ".join(ApiTokenScope.values)}]
     elif unknown := [scope for scope in scopes if scope not in ApiTokenScope.values]:
-        errors["scopes"] = [
-            _("%(scope)s is not a scope: choose from %(choices)s") % {"scope": unknown[0], "choices": ", ".join(ApiTokenScope.values)}
-        ]
+        choices = ", ".join(ApiTokenScope.values)
+        errors["scopes"] = [_("%(scope)s is not a scope: choose from %(choices)s") % {"scope": unknown[0], "choices": choices}]
     if not 1 <= days <= MAX_DAYS:
         errors["expires_in_days"] = [_("must be whole days from 1 to %(max)s") % {"max": MAX_DAYS}]
     if errors:
@@ -75,7 +75,11 @@ def token_create(
             created_by=user,
             expires_at=timezone.now() + timedelta(days=days),
         )
-        changes = {"name": [None, token.name], "scopes": [None, ordered], "expires_at": [None, token.expires_at.isoformat()]}
+        changes: dict[str, list[Any]] = {
+            "name": [None, token.name],
+            "scopes": [None, ordered],
+            "expires_at": [None, token.expires_at.isoformat()],
+        }
         history_record(subject=token, action=Action.CREATE, changes=changes, user=user, source=source)
         security_event_on_commit("token.create", user=user, token=token.pk, owner=owner.get_username(), scopes=",".join(ordered))
     return NewToken(token=token, secret=secret)
@@ -89,9 +93,8 @@ def token_revoke(*, token: ApiToken, user: User | None = None, source: Source) -
             return token
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        history_record(
-            subject=token, action=Action.UPDATE, changes={"revoked_at": [None, token.revoked_at.isoformat()]}, user=user, source=source
-        )
+        changes = {"revoked_at": [None, token.revoked_at.isoformat()]}
+        history_record(subject=token, action=Action.UPDATE, changes=changes, user=user, source=source)
         security_event_on_commit("token.revoke", user=user, token=token.pk, owner=token.user.get_username())
     return token
 

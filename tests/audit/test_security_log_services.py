@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from audit.models import Source
+from award.accounts.tokens import token_create, token_revoke
 from award.models import Edition, Participant
 from channels_app.bundle.importer import import_edition
 from channels_app.models import Contact, JudgeConflict
@@ -138,3 +139,18 @@ def test_nothing_is_logged_for_a_write_rolled_back(
         transaction.set_rollback(True)
 
     assert security_log() == []
+
+
+def test_a_token_made_and_revoked_never_with_its_secret(
+    company_user: User, security_log: SecurityLog, caplog: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        new = token_create(owner=company_user, name="BI", scopes=["read"], user=company_user, source=Source.SITE)
+        token_revoke(token=new.token, user=company_user, source=Source.SITE)
+
+    pk = new.token.pk
+    assert security_log("token.create", "token.revoke") == [
+        {"event": "token.create", "user": "company_a", "ip": "-", "token": pk, "owner": "company_a", "scopes": "read"},
+        {"event": "token.revoke", "user": "company_a", "ip": "-", "token": pk, "owner": "company_a"},
+    ]
+    assert new.secret not in caplog.text

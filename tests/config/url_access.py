@@ -82,7 +82,7 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "api:interim": API_PUBLISHED,
     "api:final": API_PUBLISHED,
     "api:publications": API_PUBLISHED,
-    "api:not-found": Page(NOBODY, post=every(405), params={"path": "nothing/here/"}),
+    "api:not-found": Page(NOBODY, post=NOBODY, params={"path": "nothing/here/"}),
     # The API's schema and docs are public (they describe, they hold no data); tokens are their owner's.
     "api:schema": Page(PUBLIC, post=every(405)),
     "api:docs": Page(PUBLIC, post=every(405)),
@@ -152,6 +152,13 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "judging:contact_new": Page(JUDGES_ONLY, post=JUDGES_ONLY),
     "judging:contact": Page(access(LOGIN, 403, 403, 200, 404, 403), post=access(LOGIN, 403, 403, 200, 404, 403)),
     "judging:my_conflicts": Page(JUDGES_ONLY, post=JUDGES_ONLY),
+    # The judges' API: their own contacts, 404 for another judge's.
+    "api:judge:questionnaire": Page(access(401, 403, 403, 200, 200, 403), post=access(401, 403, 403, 405, 405, 403)),
+    "api:judge:work": Page(access(401, 403, 403, 200, 200, 403), post=access(401, 403, 403, 405, 405, 403)),
+    "api:judge:contacts": Page(access(401, 403, 403, 200, 200, 403), post=access(401, 403, 403, 415, 415, 403)),  # JSON only
+    "api:judge:contact": Page(access(401, 403, 403, 200, 404, 403), post=access(401, 403, 403, 405, 405, 403)),
+    # Submitting the judge's submitted contact again changes nothing (the walk checks no change was written).
+    "api:judge:contact_submit": Page(access(401, 403, 403, 405, 405, 403), post=access(401, 403, 403, 200, 404, 403)),
     # The admin's own pages.
     "admin:index": Page(staff(200, 200)),
     "admin:login": Page(access(200, 200, 200, "/admin/", "/admin/", "/admin/"), post=PUBLIC),
