@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.organiser.serializers import ChannelName
+from api.organiser.serializers import ChannelName, organiser_component
 from award.models import Channel
 from channels_app.models import ImportJobState
 from publications.api_schema import FINAL, INTERIM
@@ -29,6 +29,7 @@ def score() -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
 
 
+@organiser_component
 class ChannelStandingSerializer(serializers.Serializer[Any]):
     """scoring.selectors.ChannelLine."""
 
@@ -41,6 +42,7 @@ class ChannelStandingSerializer(serializers.Serializer[Any]):
     rank = serializers.IntegerField(allow_null=True)
 
 
+@organiser_component
 class StandingSerializer(serializers.Serializer[Any]):
     """scoring.selectors.ParticipantLine: one participant across the channels it offers."""
 
@@ -59,12 +61,14 @@ class StandingSerializer(serializers.Serializer[Any]):
         return ChannelStandingSerializer([cell for cell in line.cells if cell is not None], many=True).data
 
 
+@organiser_component
 class ClassStandingsSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     ranked = serializers.IntegerField()
     participants = StandingSerializer(many=True)
 
 
+@organiser_component
 class ScoringStatusSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     data_version = serializers.IntegerField(help_text=_("Goes up with every change that can move a score."))
@@ -74,6 +78,7 @@ class ScoringStatusSerializer(serializers.Serializer[Any]):
     runs = serializers.IntegerField(help_text=_("Rescorings run so far."))
 
 
+@organiser_component
 class StandingsSerializer(ScoringStatusSerializer):
     """scoring.selectors.EditionOverview, with the scoring's status it was read at."""
 
@@ -86,6 +91,7 @@ class PayloadField(serializers.JSONField):
     """A payload of docs/results-api.md, as publications.payload builds it."""
 
 
+@organiser_component
 class PreviewSerializer(serializers.Serializer[Any]):
     """publications.services.PublicationPreview."""
 
@@ -100,6 +106,7 @@ class PreviewSerializer(serializers.Serializer[Any]):
     payload = PayloadField()
 
 
+@organiser_component
 class PublishSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PublicationKind.choices)
     fingerprint = serializers.CharField(help_text=_("The preview's, of the results reviewed."))
@@ -110,6 +117,7 @@ class PublishSerializer(serializers.Serializer[Any]):
     correction_reason = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
 
 
+@organiser_component
 class PublicationSerializer(serializers.Serializer[Publication]):
     id = serializers.IntegerField()
     year = serializers.IntegerField(source="edition.year")
@@ -122,6 +130,7 @@ class PublicationSerializer(serializers.Serializer[Publication]):
     correction_reason = serializers.CharField()
 
 
+@organiser_component
 class ProgressSerializer(serializers.Serializer[Any]):
     """channels_app.import_jobs.Progress."""
 
@@ -130,21 +139,25 @@ class ProgressSerializer(serializers.Serializer[Any]):
     percent = serializers.IntegerField()
 
 
+@organiser_component
 class NewContactSerializer(serializers.Serializer[Any]):
     line = serializers.IntegerField()
     ref = serializers.CharField()
 
 
+@organiser_component
 class ChangedContactSerializer(NewContactSerializer):
     changes = serializers.DictField(child=serializers.ListField(), help_text=_("{column: [old, new]}"))
 
 
+@organiser_component
 class ProblemSerializer(serializers.Serializer[Any]):
     line = serializers.IntegerField(allow_null=True)
     column = serializers.CharField(help_text=_("(row): the row as a whole."))
     reason = serializers.CharField()
 
 
+@organiser_component
 class ReportSerializer(serializers.Serializer[Any]):
     """The check's report (what the import would do) or the import's (what it did); `problems` when it was refused."""
 
@@ -155,6 +168,7 @@ class ReportSerializer(serializers.Serializer[Any]):
     omitted = serializers.IntegerField(help_text=_("Problems not listed, past the report's limit."))
 
 
+@organiser_component
 class ImportJobSerializer(serializers.Serializer[Any]):
     """An import job as channels_app.import_jobs keeps it (read from api.organiser.imports.job_document)."""
 
@@ -176,10 +190,12 @@ class ImportJobSerializer(serializers.Serializer[Any]):
     progress = ProgressSerializer()
 
 
+@organiser_component
 class ImportJobDetailSerializer(ImportJobSerializer):
     report = ReportSerializer(allow_null=True, help_text=_("null until the check has ended."))
 
 
+@organiser_component
 class UploadSerializer(serializers.Serializer[Any]):
     """A contacts.csv of docs/bundle-format.md, as multipart/form-data."""
 

@@ -6,11 +6,11 @@ another edition) is the service's, which the views call, so it is written once f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from award.models import AwardClass, Channel, Edition, Participant
@@ -18,6 +18,15 @@ from award.roles import JUDGES
 from channels_app.models import JudgeConflict, PlannedContact, Question
 
 POSITIONS = 32767  # a question's position is a small integer column
+
+
+S = TypeVar("S", bound=type[serializers.BaseSerializer[Any]])
+
+
+def organiser_component(serializer: S) -> S:
+    """The schema's component of the serializer, named as the organisers' (another role's API has a Question too)."""
+    name = serializer.__name__.removesuffix("Serializer")
+    return extend_schema_serializer(component_name=f"Organiser{name}")(serializer)
 
 
 def id_of(queryset: Any) -> serializers.PrimaryKeyRelatedField[Any]:
@@ -31,6 +40,7 @@ class ChannelName(serializers.CharField):
     """A channel's code. Checked by the service (an unknown one is named in its refusal), listed in the schema."""
 
 
+@organiser_component
 class EditionSerializer(serializers.Serializer[Edition]):
     year = serializers.IntegerField(help_text=_("The edition's year: its key, which never changes."))
     name = serializers.CharField(allow_blank=True, trim_whitespace=False)
@@ -46,12 +56,14 @@ class EditionSerializer(serializers.Serializer[Edition]):
     )
 
 
+@organiser_component
 class EditionChangeSerializer(EditionSerializer):
     """What a PATCH may change: everything but the year."""
 
     year = serializers.IntegerField(read_only=True)
 
 
+@organiser_component
 class AwardClassSerializer(serializers.Serializer[AwardClass]):
     id = serializers.IntegerField(read_only=True)
     edition = serializers.IntegerField(source="edition.year", read_only=True, help_text=_("The edition's year."))
@@ -60,6 +72,7 @@ class AwardClassSerializer(serializers.Serializer[AwardClass]):
     participants = serializers.IntegerField(source="participant_count", read_only=True)
 
 
+@organiser_component
 class ParticipantSerializer(serializers.Serializer[Participant]):
     id = serializers.IntegerField(read_only=True)
     edition = serializers.IntegerField(source="edition.year", read_only=True, help_text=_("The edition's year."))
@@ -75,6 +88,7 @@ class ParticipantSerializer(serializers.Serializer[Participant]):
         return {("class" if name == "award_class" else name): field for name, field in fields.items()}
 
 
+@organiser_component
 class QuestionSerializer(serializers.Serializer[Question]):
     id = serializers.IntegerField(read_only=True)
     edition = serializers.IntegerField(source="edition.year", read_only=True, help_text=_("The edition's year."))
@@ -91,6 +105,7 @@ class QuestionSerializer(serializers.Serializer[Question]):
     position = serializers.IntegerField(min_value=0, max_value=POSITIONS, default=0)
 
 
+@organiser_component
 class QuestionChangeSerializer(QuestionSerializer):
     """What a PATCH may change: a question's channel and key are its name in every contact, and never change."""
 
@@ -98,6 +113,7 @@ class QuestionChangeSerializer(QuestionSerializer):
     key = serializers.CharField(read_only=True)
 
 
+@organiser_component
 class ConflictSerializer(serializers.Serializer[JudgeConflict]):
     id = serializers.IntegerField(read_only=True)
     judge = serializers.SlugRelatedField(
@@ -114,6 +130,7 @@ class ConflictSerializer(serializers.Serializer[JudgeConflict]):
     )
 
 
+@organiser_component
 class PlannedContactSerializer(serializers.Serializer[PlannedContact]):
     id = serializers.IntegerField(read_only=True)
     participant = serializers.IntegerField(source="participant_id", read_only=True)
@@ -128,6 +145,7 @@ class PlannedContactSerializer(serializers.Serializer[PlannedContact]):
     done = serializers.BooleanField(read_only=True)
 
 
+@organiser_component
 class PlanSummarySerializer(serializers.Serializer[Any]):
     """channels_app.planning.PlanSummary: what making the plan did."""
 
