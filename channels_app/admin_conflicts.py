@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,8 +18,8 @@ from audit.models import Source
 from award.admin_base import is_organiser, request_user
 from award.models import Participant
 from award.roles import JUDGES
-from channels_app.models import Contact, JudgeConflict
-from channels_app.selectors import conflicted_contacts
+from channels_app.models import JudgeConflict
+from channels_app.selectors import conflicted_contacts, conflicts_with_counted
 from channels_app.services import (
     conflict_declare,
     conflict_withdraw,
@@ -41,16 +40,7 @@ class JudgeConflictAdmin(HistoryMixin, admin.ModelAdmin):
     autocomplete_fields: ClassVar[list[str]] = []
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JudgeConflict]:
-        conflicts = super().get_queryset(request)
-        # The counted contacts the judge made with the participant before declaring it: each one is to review.
-        counted = (
-            Contact.objects.counted()
-            .filter(judge_id=OuterRef("judge_id"), participant_id=OuterRef("participant_id"))
-            .values("participant_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        conflicts = conflicts.annotate(counted=Coalesce(Subquery(counted), 0))
+        conflicts = conflicts_with_counted(super().get_queryset(request))
         return conflicts if is_organiser(request) else conflicts.filter(judge=request_user(request))
 
     @admin.display(description=gettext_lazy("counted contacts with it"), ordering="counted")

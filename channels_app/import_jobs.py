@@ -138,13 +138,22 @@ def check_is_stale(job: ImportJob) -> bool:
 
 
 def import_job_create(
-    *, edition: Edition, user: User, name: str, content: bytes, reason: str = "", language: str = ""
+    *,
+    edition: Edition,
+    user: User,
+    name: str,
+    content: bytes,
+    reason: str = "",
+    language: str = "",
+    source: Source = Source.ADMIN,
 ) -> ImportJob:
     """Keep an uploaded contacts.csv in the default storage as a new job, waiting for its check (enqueue it after commit).
 
-    The reports are written in `language` (the uploader's; the active one when not given), wherever the task runs.
+    The reports are written in `language` (the uploader's; the active one when not given), wherever the task runs;
+    the imported contacts' history names `source`, the way the file came in (the admin's page, or the API).
     """
     job = ImportJob(
+        source=source,
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
         name=name[:255],
         size=len(content),
@@ -225,7 +234,7 @@ def _import_file(job: ImportJob, *, dry_run: bool) -> ImportSummary:
             stream=cast(BinaryIO, stream),
             total_bytes=job.size,
             user=job.uploaded_by,
-            source=Source.ADMIN,
+            source=Source(job.source),
             reason=job.reason,
             dry_run=dry_run,
             progress=lambda done, total: _progress_store(job.pk, state, done, total),

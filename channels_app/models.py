@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Source
 from award.fields import ScoreField
 from award.models import Channel, Edition, Participant
 from channels_app.plan_rules import DEFAULT_CONTACTS, DEFAULT_KEY, DEFAULT_MAX_JUDGE_SHARE, DEFAULT_WINDOW
@@ -225,6 +226,8 @@ class ImportJob(models.Model):
         _("uploaded by (username)"), max_length=150, help_text=_("Kept if the account is deleted.")
     )
     reason = models.TextField(_("reason for the changes"), blank=True)
+    # The way in it came through (the admin's upload page, or the API): the imported contacts' history says so.
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.ADMIN)
     language = models.CharField(
         _("language"),
         max_length=16,

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from award.models import CHANNEL_ORDER, Edition, Participant
@@ -64,6 +65,19 @@ def contact_answer_lines(*, contact: Contact) -> list[AnswerLine]:
     points = dict(contact.answers.values_list("question_id", "points"))
     questions = Question.objects.filter(edition_id=contact.edition_id, channel=contact.channel).order_by("position", "pk")
     return [AnswerLine(question, points.get(question.pk)) for question in questions]
+
+
+def conflicts_with_counted(conflicts: QuerySet[JudgeConflict]) -> QuerySet[JudgeConflict]:
+    """Each conflict with `counted`: the counted contacts its judge made with its participant before declaring it,
+    each one to review (void it, or keep it with a reason). One subquery, whatever the number of conflicts."""
+    counted = (
+        Contact.objects.counted()
+        .filter(judge_id=OuterRef("judge_id"), participant_id=OuterRef("participant_id"))
+        .values("participant_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return conflicts.annotate(counted=Coalesce(Subquery(counted), 0))
 
 
 def conflicted_contacts(*, judge_id: int, participant_id: int) -> QuerySet[Contact]:

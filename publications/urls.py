@@ -10,5 +10,6 @@ urlpatterns = [
     path("editions/<int:year>/results/interim/", api.ResultsView.as_view(), name="interim"),
     path("editions/<int:year>/results/final/", api.FinalResultsView.as_view(), name="final"),
     path("editions/<int:year>/publications/", api.PublicationListView.as_view(), name="publications"),
-    re_path(r"^(?P<path>.*)$", api.NotFoundView.as_view(), name="not-found"),
+    # Any character, a line break too (a %0A in an id): every other address under the API is a JSON 404.
+    re_path(r"^(?P<path>[\s\S]*)$", api.NotFoundView.as_view(), name="not-found"),
 ]

@@ -88,6 +88,47 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "api:docs": Page(PUBLIC, post=every(405)),
     "api:tokens": Page(access(401, 200, 200, 200, 200, 200), post=every(415)),  # a POST's body is JSON
     "api:token": Page(access(401, 405, 405, 405, 405, 405), post=access(401, 405, 405, 405, 405, 405)),
+    # The organisers' API: organisers only. The objects' pages are asked for an id nobody has (404); a POST of no data
+    # is multipart, which the JSON endpoints refuse (415) and the upload finds without its file (400).
+    "api:organiser:editions": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:edition": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 405)),
+    "api:organiser:classes": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:class": Page(
+        access(401, 403, 403, 403, 403, 404), post=access(401, 403, 403, 403, 403, 405), params={"pk": "999999999"}
+    ),
+    "api:organiser:participants": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:participant": Page(
+        access(401, 403, 403, 403, 403, 404), post=access(401, 403, 403, 403, 403, 405), params={"pk": "999999999"}
+    ),
+    "api:organiser:questions": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:question": Page(
+        access(401, 403, 403, 403, 403, 404), post=access(401, 403, 403, 403, 403, 405), params={"pk": "999999999"}
+    ),
+    "api:organiser:conflicts": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:conflict": Page(
+        access(401, 403, 403, 403, 403, 404), post=access(401, 403, 403, 403, 403, 405), params={"pk": "999999999"}
+    ),
+    "api:organiser:plan": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:standings": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 405)),
+    "api:organiser:scoring": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 405)),
+    "api:organiser:rescorings": Page(access(401, 403, 403, 403, 403, 405), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:imports": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 400)),
+    "api:organiser:import": Page(
+        access(401, 403, 403, 403, 403, 404), post=access(401, 403, 403, 403, 403, 405), params={"pk": "999999999"}
+    ),
+    "api:organiser:import_confirm": Page(
+        access(401, 403, 403, 403, 403, 405), post=access(401, 403, 403, 403, 403, 404), params={"pk": "999999999"}
+    ),
+    "api:organiser:import_check": Page(
+        access(401, 403, 403, 403, 403, 405), post=access(401, 403, 403, 403, 403, 404), params={"pk": "999999999"}
+    ),
+    "api:organiser:publication_preview": Page(
+        access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 405), query="kind=interim"
+    ),
+    "api:organiser:publications": Page(access(401, 403, 403, 403, 403, 200), post=access(401, 403, 403, 403, 403, 415)),
+    "api:organiser:publication": Page(
+        access(401, 403, 403, 403, 403, 404), post=access(401, 403, 403, 403, 403, 405), params={"pk": "999999999"}
+    ),
     "set_language": Page(every("/"), post=every("/")),
     "^static/(?P<path>.*)$": Page(NOBODY, params={"path": "nothing-here.css"}),  # with DEBUG only
     # Company users' accounts.
