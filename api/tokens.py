@@ -58,6 +58,36 @@ class TokenListView(APIView):
         summary="Your API tokens",
         description="Every token of the calling account, newest first; revoked and expired ones too. Never the secrets.",
         responses={200: TokenSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "Two tokens",
+                response_only=True,
+                value=[
+                    {
+                        "id": 7,
+                        "name": "Kari's phone",
+                        "scopes": ["read", "write"],
+                        "hint": "x9Qe",
+                        "state": "active",
+                        "created_at": "2021-02-01T08:00:00+01:00",
+                        "expires_at": "2021-05-02T08:00:00+02:00",
+                        "last_used_at": "2021-02-03T10:15:00+01:00",
+                        "revoked_at": None,
+                    },
+                    {
+                        "id": 3,
+                        "name": "Old laptop",
+                        "scopes": ["read"],
+                        "hint": "bT0w",
+                        "state": "revoked",
+                        "created_at": "2021-01-04T09:00:00+01:00",
+                        "expires_at": "2021-04-04T09:00:00+02:00",
+                        "last_used_at": None,
+                        "revoked_at": "2021-01-20T16:30:00+01:00",
+                    },
+                ],
+            )
+        ],
         tags=["tokens"],
     )
     def get(self, request: Request) -> Response:
@@ -121,7 +151,14 @@ class TokenListView(APIView):
 
 
 class TokenDetailView(APIView):
-    @extend_schema(operation_id="tokens_revoke", summary="Revoke one of your tokens", responses={204: None}, tags=["tokens"])
+    @extend_schema(
+        operation_id="tokens_revoke",
+        summary="Revoke one of your tokens",
+        description="For good: from now on the token is refused (401). It stays in the list, revoked. Another account's "
+        "token is not found (404).",
+        responses={204: None},
+        tags=["tokens"],
+    )
     def delete(self, request: Request, pk: int) -> Response:
         token = ApiToken.objects.filter(pk=pk, user=cast(User, request.user)).first()
         if token is None:

@@ -252,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API's own path converters (api/converters.py), as the numbers they are.
+    "PATH_CONVERTER_OVERRIDE": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
+        "year": {"type": "integer", "minimum": 1000, "maximum": 9999},
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Swagger UI (Redoc's page loads web fonts from another host); no validator badge, which another host draws.

@@ -92,6 +92,16 @@ class PublicationListView(PublicView):
         summary="Every publication of an edition",
         description="Oldest first, each with its digest (sha256 of its canonical JSON).",
         responses={200: PUBLICATIONS, 404: NOT_PUBLISHED},
+        examples=[
+            OpenApiExample(
+                "An interim and a final publication",
+                response_only=True,
+                value=[
+                    {"kind": "interim", "published_at": "2021-03-01T12:00:00+00:00", "digest": "sha256:" + "9f2c" * 16},
+                    {"kind": "final", "published_at": "2021-05-20T18:00:00+00:00", "digest": "sha256:" + "0a1b" * 16},
+                ],
+            )
+        ],
         tags=["public"],
     )
     def get(self, request: Request, year: int) -> Response:

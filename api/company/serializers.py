@@ -42,7 +42,7 @@ class Score(serializers.CharField):
         return cast(str, published(Decimal(value)))
 
 
-class ParticipantSerializer(serializers.Serializer[Participant]):
+class CompanyParticipantSerializer(serializers.Serializer[Participant]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     year = serializers.IntegerField(source="edition.year", read_only=True, help_text=_("The edition's year."))
@@ -54,7 +54,7 @@ class ParticipantSerializer(serializers.Serializer[Participant]):
         return fields
 
 
-class AverageSerializer(serializers.Serializer[Average]):
+class CompanyAverageSerializer(serializers.Serializer[Average]):
     """An anonymous average as the latest publication froze it, or why it is hidden."""
 
     score = Score(source="value", help_text=_("Null while hidden."))
@@ -74,26 +74,26 @@ class AverageSerializer(serializers.Serializer[Average]):
         return average.hidden or None
 
 
-class AreaSerializer(serializers.Serializer[Any]):
+class CompanyAreaSerializer(serializers.Serializer[Any]):
     area = serializers.CharField(read_only=True)
     own = Score(help_text=_("Per cent of the points possible, live."))
     field = Score(help_text=_("All participants, as published; null while hidden."))
 
 
-class HandlerSerializer(serializers.Serializer[Any]):
+class CompanyHandlerSerializer(serializers.Serializer[Any]):
     handler = serializers.ChoiceField(choices=[("agent", _("Agent")), ("bot", _("Chatbot"))], read_only=True)
     contacts = serializers.IntegerField(read_only=True)
     score = Score()
     passed_to_agent = serializers.IntegerField(read_only=True, help_text=_("Begun by a chatbot, passed on to an agent."))
 
 
-class MonthSerializer(serializers.Serializer[Any]):
+class CompanyMonthSerializer(serializers.Serializer[Any]):
     month = serializers.DateField(read_only=True, help_text=_("The month's first day."))
     contacts = serializers.IntegerField(read_only=True)
     score = Score(help_text=_("Mean of the month's contacts, unanswered as 0."))
 
 
-class RankSerializer(serializers.Serializer[Any]):
+class CompanyRankSerializer(serializers.Serializer[Any]):
     """A rank read from the final publication, never from live standings."""
 
     rank = serializers.IntegerField(read_only=True)
@@ -101,7 +101,7 @@ class RankSerializer(serializers.Serializer[Any]):
     score = Score()
 
 
-class ChannelSerializer(serializers.Serializer[ChannelBlock]):
+class CompanyChannelSerializer(serializers.Serializer[ChannelBlock]):
     channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
     contacts = serializers.IntegerField(read_only=True, help_text=_("Counted contacts."))
     unanswered = serializers.IntegerField(read_only=True)
@@ -110,16 +110,18 @@ class ChannelSerializer(serializers.Serializer[ChannelBlock]):
     qualified = serializers.BooleanField(read_only=True)
     score = Score(source="total", help_text=_("All contacts, unanswered as 0."))
     answered_score = Score(source="answered", help_text=_("Answered contacts only."))
-    field_average = AverageSerializer(read_only=True)
-    class_average = AverageSerializer(read_only=True)
-    areas = AreaSerializer(many=True, read_only=True)
-    handlers = HandlerSerializer(many=True, read_only=True, help_text=_("Chat and Messenger only: agent against chatbot."))
-    months = MonthSerializer(many=True, read_only=True)
-    rank = RankSerializer(read_only=True, allow_null=True, help_text=_("In the final results; null before them or unranked."))
+    field_average = CompanyAverageSerializer(read_only=True)
+    class_average = CompanyAverageSerializer(read_only=True)
+    areas = CompanyAreaSerializer(many=True, read_only=True)
+    handlers = CompanyHandlerSerializer(many=True, read_only=True, help_text=_("Chat and Messenger only: agent against chatbot."))
+    months = CompanyMonthSerializer(many=True, read_only=True)
+    rank = CompanyRankSerializer(
+        read_only=True, allow_null=True, help_text=_("In the final results; null before them or unranked.")
+    )
 
 
-class DashboardSerializer(serializers.Serializer[Dashboard]):
-    participant = ParticipantSerializer(read_only=True)
+class CompanyDashboardSerializer(serializers.Serializer[Dashboard]):
+    participant = CompanyParticipantSerializer(read_only=True)
     score = Score(source="overall", help_text=_("The overall score, live."))
     contacts = serializers.IntegerField(source="overall_contacts", read_only=True)
     qualified = serializers.BooleanField(read_only=True)
@@ -130,12 +132,12 @@ class DashboardSerializer(serializers.Serializer[Dashboard]):
     final_published_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text=_("The final results the ranks are from; null before them.")
     )
-    edition_rank = RankSerializer(read_only=True, allow_null=True)
-    class_rank = RankSerializer(read_only=True, allow_null=True)
-    channels = ChannelSerializer(many=True, read_only=True)
+    edition_rank = CompanyRankSerializer(read_only=True, allow_null=True)
+    class_rank = CompanyRankSerializer(read_only=True, allow_null=True)
+    channels = CompanyChannelSerializer(many=True, read_only=True)
 
 
-class AnswerSerializer(serializers.Serializer[AnswerLine]):
+class CompanyAnswerSerializer(serializers.Serializer[AnswerLine]):
     question = serializers.CharField(source="question.key", read_only=True, help_text=_("The question's key."))
     text = serializers.CharField(source="question.text", read_only=True)
     area = serializers.CharField(source="question.area", read_only=True)
@@ -144,7 +146,7 @@ class AnswerSerializer(serializers.Serializer[AnswerLine]):
     max_points = serializers.IntegerField(source="question.max_points", read_only=True)
 
 
-class ContactSerializer(serializers.Serializer[ContactLine]):
+class CompanyContactSerializer(serializers.Serializer[ContactLine]):
     """A counted contact as the dashboard lists it: never its judge."""
 
     ref = serializers.CharField(source="contact.ref", read_only=True)
@@ -155,7 +157,9 @@ class ContactSerializer(serializers.Serializer[ContactLine]):
     handled_by = serializers.SerializerMethodField()
     score = Score(source="contact.score", help_text=_("Unanswered: 0."))
     comment = serializers.CharField(source="contact.comment", read_only=True)
-    answers = AnswerSerializer(many=True, read_only=True, help_text=_("Every question of its channel; none when unanswered."))
+    answers = CompanyAnswerSerializer(
+        many=True, read_only=True, help_text=_("Every question of its channel; none when unanswered.")
+    )
 
     @extend_schema_field(serializers.ChoiceField(choices=HandledBy.choices, allow_null=True))
     def get_handled_by(self, line: ContactLine) -> str | None:

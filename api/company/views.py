@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.company.serializers import ContactSerializer, DashboardSerializer, ParticipantSerializer
+from api.company.serializers import CompanyContactSerializer, CompanyDashboardSerializer, CompanyParticipantSerializer
 from api.pagination import NewestFirst, Pages
 from api.permissions import IsCompanyUser, TokenScopes
 from award.models import Participant
@@ -46,7 +46,7 @@ PARTICIPANT_EXAMPLE = {"id": 17, "name": "Sognenett", "year": 2021, "class": "Br
 
 class ParticipantList(generics.ListAPIView[Participant]):
     permission_classes = COMPANY
-    serializer_class = ParticipantSerializer
+    serializer_class = CompanyParticipantSerializer
     pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Participant]:
@@ -108,14 +108,14 @@ class ParticipantDashboard(APIView):
             "while the class leaves only one or two outside it; ranks only from the final results. Never a judge."
         ),
         parameters=[PARTICIPANT_ID],
-        responses={200: DashboardSerializer},
+        responses={200: CompanyDashboardSerializer},
         examples=[OpenApiExample("Interim results published", value=DASHBOARD_EXAMPLE, response_only=True)],
         tags=["company"],
     )
     def get(self, request: Request, participant_id: int) -> Response:
         participant = own_participant(request, participant_id)
         dashboard = participant_dashboard(participant=participant, with_contacts=False)  # the contacts have their own list
-        return Response(DashboardSerializer(dashboard).data)
+        return Response(CompanyDashboardSerializer(dashboard).data)
 
 
 CONTACT_EXAMPLE = {
@@ -161,7 +161,7 @@ class ParticipantContacts(APIView):
             "show, nor does any judge. Follow `next` for the following page."
         ),
         parameters=[PARTICIPANT_ID],
-        responses={200: ContactSerializer(many=True)},
+        responses={200: CompanyContactSerializer(many=True)},
         examples=[OpenApiExample("A phone contact", value=CONTACT_EXAMPLE, response_only=True)],
         tags=["company"],
     )
@@ -170,4 +170,4 @@ class ParticipantContacts(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(shown_contacts(participant), request, view=self) or []
         lines = contact_lines(page, participant_questions(participant=participant))  # and their answers: one query a page
-        return paginator.get_paginated_response(serializers.ListSerializer(lines, child=ContactSerializer()).data)
+        return paginator.get_paginated_response(serializers.ListSerializer(lines, child=CompanyContactSerializer()).data)

@@ -216,7 +216,12 @@ class ImportConfirmView(OrganiserView):
         request=None,
         responses={202: ImportJobDetailSerializer, 403: NOT_YOURS, 409: NOT_NOW},
         examples=[
-            OpenApiExample("Importing", value=JOB_EXAMPLE | {"state": "confirmed", "report": REPORT_EXAMPLE}, response_only=True),
+            OpenApiExample(
+                "Importing",
+                value=JOB_EXAMPLE | {"state": "confirmed", "report": REPORT_EXAMPLE},
+                response_only=True,
+                status_codes=["202"],
+            ),
             OpenApiExample(
                 "Done already",
                 value={"detail": "This file cannot be imported now: it is “Imported”."},
@@ -245,7 +250,11 @@ class ImportCheckView(OrganiserView):
         ),
         request=None,
         responses={202: ImportJobDetailSerializer, 403: NOT_YOURS, 409: NOT_NOW},
-        examples=[OpenApiExample("Checking", value=JOB_EXAMPLE | {"state": "uploaded", "report": None}, response_only=True)],
+        examples=[
+            OpenApiExample(
+                "Checking", value=JOB_EXAMPLE | {"state": "uploaded", "report": None}, response_only=True, status_codes=["202"]
+            )
+        ],
         tags=TAGS,
     )
     def post(self, request: Request, pk: int) -> Response:
