@@ -87,6 +87,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"The demo is served on {url}/"))
         self.stdout.write(f"  Public results API: {url}/api/v1/editions/{DEMO_YEAR}/results/interim/")
+        self.stdout.write(f"  API docs (tokens, judges, organisers, companies): {url}/api/docs/")
         self.stdout.write(f"  Admin: {url}/admin/")
         for role, username, password in DEMO_LOGINS:
             self.stdout.write(f"  {role:<26} username {username:<10} password {password}")
