@@ -9,14 +9,21 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from award.accounts.tokens import DEFAULT_DAYS, MAX_DAYS, MAX_NAME, token_check
 from award.forms import InvalidErrorsMixin
 from award.models import ApiToken, ApiTokenScope
 from award.services import Invalid
+
+
+def at_most_days() -> str:
+    """The days field's help, in the language of the request that reads it (a lazy plural filled in at import would
+    be in the default language whatever the reader's)."""
+    return ngettext("At most %(max)s day.", "At most %(max)s days.", MAX_DAYS) % {"max": MAX_DAYS}
 
 
 class TokenForm(InvalidErrorsMixin, forms.Form):
@@ -35,7 +42,7 @@ class TokenForm(InvalidErrorsMixin, forms.Form):
         min_value=1,
         max_value=MAX_DAYS,
         initial=DEFAULT_DAYS,
-        help_text=ngettext_lazy("At most %(max)s day.", "At most %(max)s days.", "max") % {"max": MAX_DAYS},
+        help_text=lazy(at_most_days, str)(),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -244,6 +244,9 @@ def test_the_page_in_norwegian_and_swedish_with_plurals_and_dates(company_user: 
         '<label for="id_name">Navn</label>' in nb and "Hva den skal brukes til, for eksempel «Telefonen til dommer Kari»." in nb
     )
     assert '<label for="id_name">Namn</label>' in sv
+    # The days' help in the reader's language, whichever language the form was first made in.
+    assert ("Høyst 365 dager." in nb, "Högst 365 dagar." in sv, "At most 365 days." in en) == (True, True, True)
+    assert "Høyst" not in en and "At most" not in nb
     assert (rows(en)[1]["Created at"], rows(en)[1]["Last used at"]) == ("March 1, 2021", "03/02/2021 10:05 a.m.")
     # Both have expired by now; English plurals of the active ones.
     assert "0 active tokens<" in main_of(client_as("company_user").get(PAGE))
