@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -17,7 +18,9 @@ class Rate(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         # Read now, not when the class was made (DRF's default), so that a changed setting takes effect.
         rates: dict[str, str | None] = getattr(api_settings, "DEFAULT_THROTTLE_RATES")  # noqa: B009  # the stubs' type is wrong
-        return rates.get(self.scope or "")
+        if self.scope not in rates:
+            raise ImproperlyConfigured(f"REST_FRAMEWORK's DEFAULT_THROTTLE_RATES has no rate for {self.scope!r}")
+        return rates[self.scope]  # None: not throttled
 
 
 class PerToken(Rate):

@@ -381,6 +381,12 @@ def client_as(request: pytest.FixtureRequest) -> ClientAs:
     return log_in
 
 
+@pytest.fixture
+def unthrottled(settings: Any) -> None:
+    """The API's throttles out of the way, for a test that asks many addresses in a minute as one user (a walk)."""
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": {"token": None, "address": None}}
+
+
 # Every test ---------------------------------------------------------------------------------
 
 

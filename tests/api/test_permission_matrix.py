@@ -207,7 +207,7 @@ def test_every_operation_of_the_schema_is_in_the_matrix() -> None:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_operation_as_each_persona(persona: str, world: World) -> None:
+def test_every_operation_as_each_persona(persona: str, world: World, unthrottled: None) -> None:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if persona != "anonymous":
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {world.tokens[persona]}")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import timezone
@@ -145,7 +146,7 @@ def test_a_browser_session_reads_and_must_pass_the_csrf_check_to_write(kari: Use
     assert ApiToken.objects.get().revoked_at is None
 
 
-@override_settings(REST_FRAMEWORK={"DEFAULT_THROTTLE_RATES": {"token": "3/min", "address": "5/min"}})
+@override_settings(REST_FRAMEWORK=settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": {"token": "3/min", "address": "5/min"}})
 def test_a_token_and_an_address_are_throttled_with_retry_after(kari: User, other_company_user: User) -> None:
     mine = token_create(owner=kari, name="a", scopes=["read"], source=Source.COMMAND)
     theirs = token_create(owner=other_company_user, name="b", scopes=["read"], source=Source.COMMAND)

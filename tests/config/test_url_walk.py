@@ -297,7 +297,7 @@ def got(response: Any, hidden: list[str]) -> str:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_url_as_each_persona(persona: str, world: World, client_as: ClientAs) -> None:
+def test_every_url_as_each_persona(persona: str, world: World, client_as: ClientAs, unthrottled: None) -> None:
     client = client_as(persona)
     client.raise_request_exception = False  # a 500 is written down with the rest, not raised at the first
     publications, changes = Publication.objects.count(), ChangeRecord.objects.count()
