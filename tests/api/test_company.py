@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
@@ -233,7 +233,7 @@ def test_averages_are_hidden_below_the_threshold_exactly_as_on_the_page(
     assert phone["areas"] == [{"area": "Solution", "own": "80.0", "field": None}]
     html = page_of(user, client_as, participants["A"])
     with translation.override("en"):
-        moment = date_format(latest.published_at, "DATE_FORMAT")
+        moment = date_format(timezone.localtime(latest.published_at), "DATE_FORMAT")
     assert average_notes(html, "phone")[0] == (
         f"Shown once the published results count at least three participants with a score in this channel (2 on {moment}), "
         "so that it never reveals a competitor's score."

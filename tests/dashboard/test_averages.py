@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connection
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from award.models import Edition, Participant
@@ -84,7 +84,7 @@ def test_a_newcomers_first_contact_moves_no_average_until_the_next_publication(
     assert first is not None
     client = client_as(company_user_of(participants["A"]))
     with translation.override("en"):
-        published_on = date_format(first.published_at, "DATE_FORMAT")
+        published_on = date_format(timezone.localtime(first.published_at), "DATE_FORMAT")
 
     before = shown_averages(client)
     # (80 + 60 + 70 + 50 + 40 + 30) / 6 = 55.0; class X (80 + 60 + 70) / 3 = 70.0; Solution 3300/6000 points = 55.0 %.
@@ -117,7 +117,7 @@ def test_a_newcomers_first_contact_moves_no_average_until_the_next_publication(
     latest = publication_latest(year=edition.year)
     assert latest is not None and latest.pk != first.pk
     with translation.override("en"):
-        republished_on = date_format(latest.published_at, "DATE_FORMAT")
+        republished_on = date_format(timezone.localtime(latest.published_at), "DATE_FORMAT")
     after = shown_averages(client)
     # (330 + 66.3) / 7 = 56.6143; class X unchanged; Solution 3963/7000 = 56.6 %; the count is the publication's.
     assert after["field"] == (

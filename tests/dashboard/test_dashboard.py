@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from audit.models import Source
@@ -487,7 +487,7 @@ def test_with_two_participants_the_field_average_its_areas_and_the_chart_line_ar
     latest = publication_latest(year=participants["A"].edition.year)
     assert latest is not None
     with translation.override("en"):
-        moment = date_format(latest.published_at, "DATE_FORMAT")
+        moment = date_format(timezone.localtime(latest.published_at), "DATE_FORMAT")
     assert note == (
         f"Shown once the published results count at least three participants with a score in this channel (2 on {moment}), "
         "so that it never reveals a competitor's score."
