@@ -357,6 +357,24 @@ def other_company_user(participant_b: Participant) -> User:
     return user
 
 
+def company_user_of(participant: Participant, username: str = "") -> User:
+    """A company user linked to the participant."""
+    user: User = UserFactory.create(username=username or f"reader-{participant.pk}")
+    Membership.objects.create(user=user, participant=participant)
+    return user
+
+
+@pytest.fixture
+def sognenett(mini: Edition) -> Participant:
+    return Participant.objects.get(edition=mini, name="Sognenett")
+
+
+@pytest.fixture
+def sognenett_reader(sognenett: Participant) -> User:
+    """A company user of Sognenett in the mini sample (the dashboard's and the companies' API's tests)."""
+    return company_user_of(sognenett, username="sognenett-reader")
+
+
 @pytest.fixture
 def anonymous() -> Client:
     """The public: nobody logged in."""

@@ -26,8 +26,8 @@ from publications.models import Publication
 from publications.selectors import publication_latest
 from publications.services import publication_create
 from scoring.rules import published
-from tests.conftest import ClientAs, record
-from tests.dashboard.conftest import PUBLISHED_AT, company_user_of
+from tests.conftest import ClientAs, company_user_of, record
+from tests.dashboard.conftest import PUBLISHED_AT
 from tests.dashboard.test_dashboard import _contacts, _scored_edition, channel_section, figure
 from tests.factories import EditionFactory, ParticipantFactory, QuestionFactory, UserFactory
 
@@ -50,16 +50,6 @@ def api_as(user: User, *scopes: str, language: str = "en") -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {new.secret}")
     return client
-
-
-@pytest.fixture
-def sognenett(mini: Edition) -> Participant:
-    return Participant.objects.get(edition=mini, name="Sognenett")
-
-
-@pytest.fixture
-def sognenett_reader(sognenett: Participant) -> User:
-    return company_user_of(sognenett, username="sognenett-reader")
 
 
 @pytest.fixture

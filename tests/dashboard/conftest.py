@@ -8,28 +8,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from award.models import Edition, Membership, Participant
+from award.models import Edition
 from publications.models import Publication
 from publications.services import publication_create
 from tests.conftest import ClientAs
-from tests.factories import UserFactory
-
-
-def company_user_of(participant: Participant, username: str = "") -> User:
-    user: User = UserFactory.create(username=username or f"reader-{participant.pk}")
-    Membership.objects.create(user=user, participant=participant)
-    return user
-
-
-@pytest.fixture
-def sognenett(mini: Edition) -> Participant:
-    return Participant.objects.get(edition=mini, name="Sognenett")
-
-
-@pytest.fixture
-def sognenett_reader(sognenett: Participant) -> User:
-    """A company user of Sognenett in the mini sample."""
-    return company_user_of(sognenett, username="sognenett-reader")
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from scoring import rules
 from scoring.averages import field_sums
 from scoring.models import ChannelStanding
 from scoring.rules import one_decimal
-from tests.conftest import ClientAs, record
-from tests.dashboard.conftest import PUBLISHED_AT, company_user_of
+from tests.conftest import ClientAs, company_user_of, record
+from tests.dashboard.conftest import PUBLISHED_AT
 from tests.dashboard.test_dashboard import _scored_edition, channel_section, figure
 from tests.factories import ParticipantFactory
 

@@ -29,8 +29,7 @@ from publications.services import publication_create
 from scoring.models import ChannelStanding, OverallStanding
 from scoring.rules import one_decimal
 from scoring.services import edition_rescore
-from tests.conftest import ROOT, ClientAs, record
-from tests.dashboard.conftest import company_user_of
+from tests.conftest import ROOT, ClientAs, company_user_of, record
 from tests.factories import AwardClassFactory, EditionFactory, ParticipantFactory, QuestionFactory, UserFactory
 
 
