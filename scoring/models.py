@@ -16,6 +16,8 @@ class ChannelStanding(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="channel_standings")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     contacts = models.PositiveIntegerField(_("contacts"))
+    # The sum of the counted contacts' scores in ten-thousandths: the overall score is summed from it (scoring.md §3).
+    units = models.BigIntegerField(_("sum of the contact scores (ten-thousandths)"), default=0)
     unanswered = models.PositiveIntegerField(_("unanswered"))
     total = ScoreField(_("total"), null=True)
     answered = ScoreField(_("answered only"), null=True)

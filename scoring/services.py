@@ -7,9 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from award.models import Edition
-from scoring.models import ChannelStanding, OverallStanding, ScoringState
-from scoring.results import compute_results
-from scoring.selectors import edition_class_names, edition_entrants, edition_tallies
+from scoring.models import ScoringState
+from scoring.standings import standings_write
 
 
 def edition_rescore(*, edition_id: int, force: bool = False) -> ScoringState:
@@ -34,51 +33,12 @@ def edition_rescore(*, edition_id: int, force: bool = False) -> ScoringState:
         edition = Edition.objects.get(pk=edition_id)
         if not force and state.scored_version >= edition.data_version:
             return state
-        _replace_standings(edition)
+        standings_write(edition_id=edition.pk, min_contacts=edition.min_contacts_per_channel)
         state.scored_version = edition.data_version
         state.rescored_at = timezone.now()
         state.runs += 1
         state.save(update_fields=["scored_version", "rescored_at", "runs"])
         return state
-
-
-def _replace_standings(edition: Edition) -> None:
-    results = compute_results(
-        year=edition.year,
-        classes=edition_class_names(edition=edition),
-        entrants=edition_entrants(edition=edition),
-        tallies=edition_tallies(edition=edition),
-        min_contacts=edition.min_contacts_per_channel,
-    )
-    ChannelStanding.objects.filter(edition=edition).delete()
-    OverallStanding.objects.filter(edition=edition).delete()
-    ChannelStanding.objects.bulk_create(
-        ChannelStanding(
-            edition=edition,
-            participant_id=result.entrant_id,
-            channel=result.channel,
-            contacts=result.score.contacts,
-            unanswered=result.score.unanswered,
-            total=result.score.total,
-            answered=result.score.answered,
-            bot_share=result.score.bot_share,
-            qualified=result.score.qualified,
-            rank=result.rank,
-        )
-        for result in results.channels.values()
-    )
-    OverallStanding.objects.bulk_create(
-        OverallStanding(
-            edition=edition,
-            participant_id=result.entrant_id,
-            contacts=result.score.contacts,
-            overall=result.score.overall,
-            qualified=result.score.qualified,
-            class_rank=result.class_rank,
-            edition_rank=result.edition_rank,
-        )
-        for result in results.overall.values()
-    )
 
 
 def edition_is_stale(*, edition: Edition) -> bool:

@@ -1,0 +1,114 @@
+"""The standings of an edition written by the database itself: two INSERT ... SELECT statements with window functions.
+
+scoring.md §2 to §4 in SQL, for the rescoring (scoring.services.edition_rescore). The counted contacts are read once,
+by the same GROUP BY that a bare tally would run; the ranks are `RANK() OVER (... ORDER BY total DESC)`, which is
+standard competition ranking (1, 2, 2, 4), over exact integers. Nothing passes through Python, so a rescoring costs
+the GROUP BY plus a few milliseconds at any size, on PostgreSQL and SQLite alike.
+
+Raw SQL because the ORM has no INSERT ... SELECT: Django would fetch the rows and build one object per standing,
+which was most of a rescoring at the real award's size. The pure rules (scoring.results.compute_results, fed by
+publications.inputs.reference_results contact by contact from the raw answers) remain the reference the tests hold
+this against, on both databases.
+
+Every mean and share is scoring.rules.divide_half_up written as `(2 * n + d) / (2 * d)` over integers: both databases
+divide integers by truncation, which is the floor for these non-negative numbers. PostgreSQL's SUM over a bigint is a
+numeric, hence the casts back to BIGINT before dividing.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from award.models import Participant, ParticipantChannel
+from channels_app.models import Contact, ContactStatus
+from scoring import rules
+from scoring.models import ChannelStanding, OverallStanding
+
+_UNITS = 100 * rules.UNITS  # a share in ten-thousandths of a percentage point
+
+
+def _sql() -> tuple[str, str, str, str]:
+    contact, participant = Contact._meta.db_table, Participant._meta.db_table
+    offered, channel_standing, overall_standing = (
+        ParticipantChannel._meta.db_table,
+        ChannelStanding._meta.db_table,
+        OverallStanding._meta.db_table,
+    )
+    delete_channels = f"DELETE FROM {channel_standing} WHERE edition_id = %(edition)s"
+    delete_overall = f"DELETE FROM {overall_standing} WHERE edition_id = %(edition)s"
+    # scoring.md §2 and §4: every channel a participant offers, with or without contacts; ranks among the qualified.
+    channels = f"""
+WITH tally AS (
+    SELECT participant_id, channel,
+        COUNT(*) AS contacts,
+        CAST(SUM(score) AS BIGINT) AS units,
+        SUM(CASE WHEN answered THEN 1 ELSE 0 END) AS answered_contacts,
+        CAST(SUM(CASE WHEN answered THEN score ELSE 0 END) AS BIGINT) AS answered_units,
+        SUM(CASE WHEN answered AND handled_by IN (%(bot)s, %(bot_to_agent)s) THEN 1 ELSE 0 END) AS bot_contacts
+    FROM {contact}
+    WHERE edition_id = %(edition)s AND status = %(submitted)s AND NOT voided
+    GROUP BY participant_id, channel
+), scored AS (
+    SELECT offered.participant_id, offered.channel,
+        COALESCE(tally.contacts, 0) AS contacts,
+        COALESCE(tally.units, 0) AS units,
+        COALESCE(tally.contacts - tally.answered_contacts, 0) AS unanswered,
+        CASE WHEN tally.contacts > 0 THEN (2 * tally.units + tally.contacts) / (2 * tally.contacts) END AS total,
+        CASE WHEN tally.answered_contacts > 0
+            THEN (2 * tally.answered_units + tally.answered_contacts) / (2 * tally.answered_contacts) END AS answered,
+        CASE WHEN offered.channel IN (%(chat)s, %(messenger)s) AND tally.answered_contacts > 0
+            THEN (2 * {_UNITS} * tally.bot_contacts + tally.answered_contacts) / (2 * tally.answered_contacts) END
+            AS bot_share,
+        COALESCE(tally.contacts, 0) >= %(minimum)s AS qualified
+    FROM {offered} AS offered
+    JOIN {participant} AS participant ON participant.id = offered.participant_id
+    LEFT JOIN tally ON tally.participant_id = offered.participant_id AND tally.channel = offered.channel
+    WHERE participant.edition_id = %(edition)s
+)
+INSERT INTO {channel_standing}
+    (edition_id, participant_id, channel, contacts, units, unanswered, total, answered, bot_share, qualified, rank)
+SELECT %(edition)s, participant_id, channel, contacts, units, unanswered, total, answered, bot_share, qualified,
+    CASE WHEN qualified THEN RANK() OVER (PARTITION BY channel, qualified ORDER BY total DESC) END
+FROM scored
+"""
+    # scoring.md §3 and §4, from the channel standings just written: every counted contact of the offered channels
+    # weighs the same; qualified when every offered channel is; ranked in the class and in the edition.
+    overall = f"""
+WITH summed AS (
+    SELECT participant.id AS participant_id, participant.award_class_id,
+        COUNT(standing.id) AS channels,
+        COALESCE(SUM(standing.contacts), 0) AS contacts,
+        COALESCE(CAST(SUM(standing.units) AS BIGINT), 0) AS units,
+        SUM(CASE WHEN standing.qualified THEN 0 ELSE 1 END) AS unqualified
+    FROM {participant} AS participant
+    LEFT JOIN {channel_standing} AS standing ON standing.participant_id = participant.id
+    WHERE participant.edition_id = %(edition)s
+    GROUP BY participant.id, participant.award_class_id
+), scored AS (
+    SELECT participant_id, award_class_id, contacts,
+        CASE WHEN channels > 0 AND contacts > 0 THEN (2 * units + contacts) / (2 * contacts) END AS overall,
+        channels > 0 AND unqualified = 0 AS qualified
+    FROM summed
+)
+INSERT INTO {overall_standing} (edition_id, participant_id, contacts, overall, qualified, class_rank, edition_rank)
+SELECT %(edition)s, participant_id, contacts, overall, qualified,
+    CASE WHEN qualified THEN RANK() OVER (PARTITION BY award_class_id, qualified ORDER BY overall DESC) END,
+    CASE WHEN qualified THEN RANK() OVER (PARTITION BY qualified ORDER BY overall DESC) END
+FROM scored
+"""
+    return delete_channels, delete_overall, channels, overall
+
+
+def standings_write(*, edition_id: int, min_contacts: int) -> None:
+    """Replace the edition's standings with those of its counted contacts now (inside the rescoring's transaction)."""
+    parameters = {
+        "edition": edition_id,
+        "minimum": min_contacts,
+        "submitted": ContactStatus.SUBMITTED,
+        # The two handlers a chatbot answers as, and the two channels it may answer in (scoring.rules).
+        **dict(zip(("bot", "bot_to_agent"), sorted(rules.BOT_HANDLERS), strict=True)),
+        **dict(zip(("chat", "messenger"), rules.BOT_CHANNELS, strict=True)),
+    }
+    with connection.cursor() as cursor:
+        for statement in _sql():
+            cursor.execute(statement, parameters)
