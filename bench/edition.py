@@ -67,8 +67,7 @@ def build(*, contacts: int, year: int = YEAR) -> Built:
             AwardClass(edition=edition, name=f"Class {n:02d}", slug=f"class-{n:02d}") for n in range(CLASSES)
         )
         participants = Participant.objects.bulk_create(
-            Participant(edition=edition, award_class=classes[n % CLASSES], name=f"Company {n:03d}")
-            for n in range(PARTICIPANTS)
+            Participant(edition=edition, award_class=classes[n % CLASSES], name=f"Company {n:03d}") for n in range(PARTICIPANTS)
         )
         ParticipantChannel.objects.bulk_create(
             ParticipantChannel(participant=p, channel=channel) for p in participants for channel in PLAN
@@ -89,7 +88,9 @@ def build(*, contacts: int, year: int = YEAR) -> Built:
         )
         users = get_user_model().objects
         judges = [users.create(username=f"bench-judge-{year}-{n:02d}", is_staff=True) for n in range(JUDGES)]
-        slots = [(participant.pk, channel) for participant in participants for channel, count in PLAN.items() for _ in range(count)]
+        slots = [
+            (participant.pk, channel) for participant in participants for channel, count in PLAN.items() for _ in range(count)
+        ]
         _fill(
             vendor=vendor,
             edition_id=edition.pk,
@@ -120,12 +121,13 @@ def _fill(
     from django.db import connection
 
     contact, answer, question = tables
+    # The SQL below is built from our own table names and integers (B608's nosec): nothing comes from outside.
     if vendor == "postgresql":
-        series = f"SELECT n FROM generate_series(0, {contacts - 1}) AS n"
+        series = f"SELECT n FROM generate_series(0, {contacts - 1}) AS n"  # nosec B608
         happened = f"(TIMESTAMPTZ '{START}+00' + make_interval(secs => {_hash('n', 3)} % {SECONDS}))"
         true, false = "TRUE", "FALSE"
     elif vendor == "sqlite":
-        series = f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {contacts - 1}) SELECT n FROM s"
+        series = f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {contacts - 1}) SELECT n FROM s"  # nosec B608
         happened = f"strftime('%Y-%m-%d %H:%M:%S', '{START}', '+' || ({_hash('n', 3)} % {SECONDS}) || ' seconds')"
         true, false = "1", "0"
     else:
@@ -138,7 +140,7 @@ def _fill(
         cursor.execute("CREATE TEMPORARY TABLE bench_judge (k INTEGER PRIMARY KEY, judge_id INTEGER)")
         cursor.executemany("INSERT INTO bench_judge VALUES (%s, %s)", list(enumerate(judges)))
         cursor.execute(
-            f"INSERT INTO {contact} (edition_id, ref, participant_id, channel, judge_id, happened_at, answered, wait_seconds,"
+            f"INSERT INTO {contact} (edition_id, ref, participant_id, channel, judge_id, happened_at, answered, wait_seconds,"  # nosec B608
             " handled_by, comment, status, voided, void_reason, score, unchosen, created_at, updated_at)"
             f" SELECT {edition_id}, 'B' || CAST(1000000000 + n AS TEXT), slot.participant_id, slot.channel, judge.judge_id,"
             f" {happened}, CASE WHEN {answered} THEN {true} ELSE {false} END, 5 + {_hash('n', 4)} % 600,"
@@ -156,14 +158,14 @@ def _fill(
             f" ELSE ({_hash('c.id * 31 + q.position', 8)} + c.participant_id) % (q.max_points + 1) END"
         )
         cursor.execute(
-            f"INSERT INTO {answer} (contact_id, question_id, points, max_points)"
+            f"INSERT INTO {answer} (contact_id, question_id, points, max_points)"  # nosec B608
             f" SELECT c.id, q.id, {points}, q.max_points FROM {contact} AS c"
             f" JOIN {question} AS q ON q.edition_id = c.edition_id AND q.channel = c.channel"
             f" WHERE c.edition_id = {edition_id} AND c.answered"
         )
         # scoring.md §1 in ten-thousandths: 100 x points / possible, half-up, over scored answers that are not N/A.
         cursor.execute(
-            f"UPDATE {contact} SET score = sums.units FROM ("
+            f"UPDATE {contact} SET score = sums.units FROM ("  # nosec B608
             "SELECT a.contact_id, (2000000 * SUM(a.points) + SUM(a.max_points)) / (2 * SUM(a.max_points)) AS units"
             f" FROM {answer} AS a JOIN {question} AS q ON q.id = a.question_id"
             f" WHERE q.edition_id = {edition_id} AND q.counts AND a.points IS NOT NULL GROUP BY a.contact_id"

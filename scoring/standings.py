@@ -34,8 +34,9 @@ def _sql() -> tuple[str, str, str, str]:
         ChannelStanding._meta.db_table,
         OverallStanding._meta.db_table,
     )
-    delete_channels = f"DELETE FROM {channel_standing} WHERE edition_id = %(edition)s"
-    delete_overall = f"DELETE FROM {overall_standing} WHERE edition_id = %(edition)s"
+    # Every name in these statements is one of our own tables; every value is a bound parameter.
+    delete_channels = f"DELETE FROM {channel_standing} WHERE edition_id = %(edition)s"  # nosec B608
+    delete_overall = f"DELETE FROM {overall_standing} WHERE edition_id = %(edition)s"  # nosec B608
     # scoring.md §2 and §4: every channel a participant offers, with or without contacts; ranks among the qualified.
     channels = f"""
 WITH tally AS (
@@ -70,7 +71,7 @@ INSERT INTO {channel_standing}
 SELECT %(edition)s, participant_id, channel, contacts, units, unanswered, total, answered, bot_share, qualified,
     CASE WHEN qualified THEN RANK() OVER (PARTITION BY channel, qualified ORDER BY total DESC) END
 FROM scored
-"""
+"""  # nosec B608
     # scoring.md §3 and §4, from the channel standings just written: every counted contact of the offered channels
     # weighs the same; qualified when every offered channel is; ranked in the class and in the edition.
     overall = f"""
@@ -95,16 +96,16 @@ SELECT %(edition)s, participant_id, contacts, overall, qualified,
     CASE WHEN qualified THEN RANK() OVER (PARTITION BY award_class_id, qualified ORDER BY overall DESC) END,
     CASE WHEN qualified THEN RANK() OVER (PARTITION BY qualified ORDER BY overall DESC) END
 FROM scored
-"""
+"""  # nosec B608
     return delete_channels, delete_overall, channels, overall
 
 
 def standings_write(*, edition_id: int, min_contacts: int) -> None:
     """Replace the edition's standings with those of its counted contacts now (inside the rescoring's transaction)."""
-    parameters = {
+    parameters: dict[str, int | str] = {
         "edition": edition_id,
         "minimum": min_contacts,
-        "submitted": ContactStatus.SUBMITTED,
+        "submitted": str(ContactStatus.SUBMITTED),
         # The two handlers a chatbot answers as, and the two channels it may answer in (scoring.rules).
         **dict(zip(("bot", "bot_to_agent"), sorted(rules.BOT_HANDLERS), strict=True)),
         **dict(zip(("chat", "messenger"), rules.BOT_CHANNELS, strict=True)),

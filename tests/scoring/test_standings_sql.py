@@ -48,7 +48,11 @@ edition_shape = st.tuples(st.integers(min_value=1, max_value=3), st.lists(partic
 
 def _build(minimum: int, participants: list[tuple[int, set[str], list[tuple[Any, ...]]]]) -> Edition:
     edition = Edition.objects.create(
-        year=next(_years), name="Generated", starts_on=date(2021, 1, 1), ends_on=date(2021, 12, 31), min_contacts_per_channel=minimum
+        year=next(_years),
+        name="Generated",
+        starts_on=date(2021, 1, 1),
+        ends_on=date(2021, 12, 31),
+        min_contacts_per_channel=minimum,
     )
     classes = AwardClass.objects.bulk_create(AwardClass(edition=edition, name=f"Class {n}", slug=f"c{n}") for n in range(3))
     judge, _ = get_user_model().objects.get_or_create(username="generated-judge")
