@@ -19,26 +19,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
 from award.models import Edition
-from channels_app.models import Answer, Contact, ContactStatus, Question
+from channels_app.models import Answer, Contact, Question
 from publications.payload import canonical_json
 from scoring import rules
 from scoring.results import ChannelTally, EditionResults, Entrant, compute_results
 from scoring.selectors import edition_class_names, edition_entrants
 
+INPUTS_FORMAT = 2  # 1: each answer as [points, max, counts] in the questionnaire's order (publications before 2026-12)
+
 
 def edition_inputs(*, edition: Edition) -> dict[str, Any]:
-    """The counted contacts with their raw answers, the participants, the classes and the minimum."""
+    """The counted contacts with their raw answers, the questions, the participants, the classes and the minimum.
+
+    Read from the answers themselves: the reference that inputs_freeze (from each contact's answers_frozen) is held to.
+    """
     answers: dict[int, list[list[Any]]] = defaultdict(list)
     answer_rows = (
         Answer.objects.filter(contact__edition=edition, contact__in=Contact.objects.counted())
-        .order_by("contact_id", "question__channel", "question__position", "question_id")
-        .values_list("contact_id", "points", "question__max_points", "question__counts")
+        .order_by("contact_id", "question_id")
+        .values_list("contact_id", "question_id", "points")
     )
-    for contact_id, points, max_points, counts in answer_rows.iterator(chunk_size=5000):
-        answers[contact_id].append([points, max_points, counts])
+    for contact_id, question_id, points in answer_rows.iterator(chunk_size=5000):
+        answers[contact_id].append([question_id, points])
     contacts = (
         Contact.objects.counted()
         .filter(edition=edition)
@@ -54,11 +57,16 @@ def edition_inputs(*, edition: Edition) -> dict[str, Any]:
 
 
 def edition_inputs_head(*, edition: Edition) -> dict[str, Any]:
-    """The inputs but their contacts: the year, the minimum, the classes and the participants (by id)."""
+    """The inputs but their contacts: the format, the year, the minimum, the classes, the questions ([id, max,
+    counts], by id) and the participants ([id, name, class name, channels], by id)."""
     return {
+        "format": INPUTS_FORMAT,
         "year": edition.year,
         "min_contacts_per_channel": edition.min_contacts_per_channel,
         "classes": sorted(edition_class_names(edition=edition)),
+        "questions": [
+            list(row) for row in Question.objects.filter(edition=edition).order_by("pk").values_list("pk", "max_points", "counts")
+        ],
         "participants": sorted(
             ([e.id, e.name, e.class_name, list(e.channels)] for e in edition_entrants(edition=edition)), key=lambda row: row[0]
         ),
@@ -81,28 +89,29 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=
 def inputs_freeze(*, edition: Edition) -> FrozenInputs:
     """edition_inputs as canonical JSON, written piece by piece into its digest and its compression.
 
-    Nothing of the size of the edition is held in memory: each contact's answers arrive from the database already
-    written as JSON (one short string per contact, scoring.md's order), and each piece of the document is hashed and
-    compressed as it is made. At a million contacts the document is some 300 MB; its compressed form a tenth of it.
+    Nothing of the size of the edition is held in memory, and no answer is read: each contact's answers are kept
+    written as canonical JSON on the contact (Contact.answers_frozen, set with its answers), so a million contacts
+    are one pass over one table. The document is some 150 MB at a million contacts; compressed, a tenth of it.
     """
-    inputs = edition_inputs_head(edition=edition)
-    digest, compressor, packed = hashlib.sha256(), zlib.compressobj(6), []
+    head = edition_inputs_head(edition=edition)
+    digest, compressor, packed = hashlib.sha256(), zlib.compressobj(1), []
 
     def write(text: str) -> None:
         data = text.encode("utf-8")
         digest.update(data)
         packed.append(compressor.compress(data))
 
-    # canonical_json sorts the keys: classes, contacts, min_contacts_per_channel, participants, year.
-    write(f'{{"classes":{canonical_json(inputs["classes"])},"contacts":[')
+    # canonical_json sorts the keys: classes, contacts, format, min_contacts_per_channel, participants, questions, year.
+    write(f'{{"classes":{canonical_json(head["classes"])},"contacts":[')
     for n, piece in enumerate(_contact_rows(edition_id=edition.pk)):
         write(piece if n == 0 else "," + piece)
     write(
-        f'],"min_contacts_per_channel":{inputs["min_contacts_per_channel"]},'
-        f'"participants":{canonical_json(inputs["participants"])},"year":{inputs["year"]}}}'
+        f'],"format":{head["format"]},"min_contacts_per_channel":{head["min_contacts_per_channel"]},'
+        f'"participants":{canonical_json(head["participants"])},"questions":{canonical_json(head["questions"])},'
+        f'"year":{head["year"]}}}'
     )
     packed.append(compressor.flush())
-    return FrozenInputs(digest="sha256:" + digest.hexdigest(), packed=b"".join(packed), participants=inputs["participants"])
+    return FrozenInputs(digest="sha256:" + digest.hexdigest(), packed=b"".join(packed), participants=head["participants"])
 
 
 def inputs_unpack(packed: bytes) -> str:
@@ -112,35 +121,26 @@ def inputs_unpack(packed: bytes) -> str:
 
 def _contact_rows(*, edition_id: int) -> Iterator[str]:
     """Each counted contact, by reference, as edition_inputs writes it: [ref, participant, channel, answered,
-    handled by, answers], the answers ([points, max, counts]) in the questionnaire's order, joined by the database."""
-    answer, question, contact = Answer._meta.db_table, Question._meta.db_table, Contact._meta.db_table
-    piece = (
-        "'[' || COALESCE(CAST(a.points AS TEXT), 'null') || ',' || CAST(q.max_points AS TEXT) || ','"
-        " || CASE WHEN q.counts THEN 'true' ELSE 'false' END || ']'"
-    )
-    joined = f"FROM {answer} AS a JOIN {question} AS q ON q.id = a.question_id WHERE a.contact_id = c.id"
-    order = "q.channel, q.position, q.id"
-    if connection.vendor == "postgresql":
-        answers = f"(SELECT string_agg({piece}, ',' ORDER BY {order}) {joined})"
-    else:  # SQLite's group_concat keeps the order of the rows it is given, from an ordered subquery
-        answers = f"(SELECT group_concat(piece, ',') FROM (SELECT {piece} AS piece {joined} ORDER BY {order}))"  # nosec B608
-    sql = (
-        f"SELECT c.ref, c.participant_id, c.channel, c.answered, c.handled_by, {answers}"  # nosec B608
-        f" FROM {contact} AS c WHERE c.edition_id = %s AND c.status = %s AND NOT c.voided ORDER BY c.ref"
-    )
-    # Our own table names; the values are bound parameters.
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [edition_id, str(ContactStatus.SUBMITTED)])
-        while rows := cursor.fetchmany(5000):
-            for ref, participant_id, channel, answered, handled_by, answers_json in rows:
-                head = _ENCODE([ref, participant_id, channel, bool(answered), handled_by])
-                yield f"{head[:-1]},[{answers_json or ''}]]"
+    handled by, answers]."""
+    counted = Contact.objects.counted().filter(edition_id=edition_id).order_by("ref")
+    rows = counted.values_list("ref", "participant_id", "channel", "answered", "handled_by", "answers_frozen")
+    for ref, participant_id, channel, answered, handled_by, answers in rows.iterator(chunk_size=5000):
+        yield f"{_ENCODE([ref, participant_id, channel, answered, handled_by])[:-1]},{answers}]"
 
 
 def results_from_inputs(inputs: dict[str, Any]) -> EditionResults:
+    """The results from frozen inputs of either format (1: answers with their maximum and counts; 2: by question id)."""
+    questions = {question_id: (maximum, counts) for question_id, maximum, counts in inputs.get("questions", [])}
+
+    def answer(values: list[Any]) -> rules.AnswerValue:
+        if inputs.get("format", 1) == 1:
+            return rules.AnswerValue(*values)
+        question_id, points = values
+        return rules.AnswerValue(points, *questions[question_id])
+
     tallies: dict[tuple[int, str], ChannelTally] = defaultdict(ChannelTally)
     for _ref, participant_id, channel, answered, handled_by, answers in inputs["contacts"]:
-        score = rules.contact_score(answered=answered, answers=[rules.AnswerValue(*answer) for answer in answers])
+        score = rules.contact_score(answered=answered, answers=[answer(values) for values in answers])
         key = (participant_id, channel)
         tallies[key] = tallies[key].add(score=score, answered=answered, handled_by=handled_by)
     return compute_results(
