@@ -65,8 +65,15 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
+# Every benchmark, each writing its section of bench/RESULTS.md (ratios measured side by side in one run). The first
+# run builds the editions of 4,900, 100,000 and 1,000,000 contacts (bench/edition.py) into databases of their own,
+# bench_edition_N on the local PostgreSQL and var/bench/ for SQLite, which later runs reuse: about an hour the first
+# time, less after. It needs PostgreSQL, redis-server and wrk (apt-get install -y wrk).
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.bench_scoring $(BENCH_SCORING_ARGS)
+	$(BIN)/python -m bench.bench_freshness
+	$(BIN)/python -m bench.bench_pages
 	$(BIN)/python -m bench.bench_dashboard
 	$(BIN)/python -m bench.bench_plan
 	$(BIN)/python -m bench.bench_import $(BENCH_IMPORT_ARGS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -26,7 +26,14 @@ def edition_rescore(*, edition_id: int, force: bool = False) -> ScoringState:
         current = ScoringState.objects.filter(edition_id=edition_id, scored_version__gte=F("edition__data_version")).first()
         if current is not None:
             return current
+    outermost = not transaction.get_connection().in_atomic_block
     with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            # Standings are derived, and written with the version they reflect in this one transaction: a crash that
+            # loses its commit loses both, and beat rescores the edition again. So the commit need not wait for the
+            # disk (a publication, which rescores inside its own transaction, still does).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         state, _ = ScoringState.objects.get_or_create(edition_id=edition_id)
         state = ScoringState.objects.select_for_update().get(pk=state.pk)
         # Read after taking the lock: what we score is at least this version.
