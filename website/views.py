@@ -35,7 +35,7 @@ from website.selectors import class_slugs
 
 page = public_response(version=PAGE_CACHE_VERSION)
 # A badge's address may name its language (badge_src): the one query parameter a badge depends on.
-badge = public_response(version=PAGE_CACHE_VERSION, query={"lang": {code for code, _name in settings.LANGUAGES}})
+badge = public_response(version=PAGE_CACHE_VERSION, frame=False, query={"lang": {code for code, _name in settings.LANGUAGES}})
 
 
 @page
