@@ -3,12 +3,13 @@
 A public page depends only on the publications (which never change), the edition frame they are shown in (names,
 whether class rankings are published, class slugs), the language and the address. All of that but the last two is
 summed up in one short string, the *publications' version*, kept in the cache under `publications:version`. A request
-reads it, then its whole response under a key made of the version, the language, the site's address, the path and
-the query parameters that matter: a hit is two cache reads and no query (docs/operations.md, "Caching").
+takes it, then its whole response under a key made of the version, the language, the site's address, the path and
+the query parameters that matter. Both are also kept in the process itself, so a hit reads no database and, most of
+the time, no shared cache either (docs/operations.md, "Caching").
 
-The version is read again from the database at most every VERSION_SECONDS, and at once when a publication commits
-(publication_create calls publications_version_changed): in a shared cache (Redis) for every worker, in a local
-memory cache for the publishing process, while the others read it from the database within VERSION_SECONDS.
+The version is read again from the database at most every VERSION_SECONDS per cache, and at once when a publication
+commits (publication_create calls publications_version_changed): in a shared cache (Redis) for every worker, in a
+local memory cache for the publishing process. A process trusts the version it has for LOCAL_SECONDS.
 
 Only readers with nothing of their own on the page are served from the cache or stored into it: no session cookie
 (so nobody logged in, and no messages kept in a session) and no messages cookie. Their pages carry no CSRF token (the
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
+from time import monotonic
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -38,11 +41,15 @@ from award.models import AwardClass, Edition
 from publications.models import Publication
 
 VERSION_KEY = "publications:version"
-# How long a version read from the database is trusted: the longest a new publication takes to reach every worker on a
-# local memory cache, and an edition's new name or class slugs to reach every worker on any cache.
-VERSION_SECONDS = 2
+# How long a process trusts the version it has, and the cache a version read from the database: a new publication
+# reaches every worker within LOCAL_SECONDS on a shared cache (its commit writes the version there), within
+# LOCAL_SECONDS + VERSION_SECONDS on a local memory cache (one per process), and so does an edition's new name or
+# setting or a class's new slug, which nothing announces, on either.
+LOCAL_SECONDS = 1
+VERSION_SECONDS = 1
 # Entries are keyed by the version, so a stale one is never read; the timeout only lets the old ones go.
 RESPONSE_SECONDS = 60 * 60
+LOCAL_ENTRIES = 300  # the most whole responses a process keeps in its own memory (at most a few MB)
 # What a browser, proxy or CDN may keep without asking again, and serve while it asks (docs/operations.md).
 MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 60
@@ -53,9 +60,36 @@ AnyResponse = TypeVar("AnyResponse", bound=HttpResponse)
 Entry = tuple[bytes, list[tuple[str, str]], str, int | None]  # content, headers, ETag, Last-Modified (epoch seconds)
 
 
+@dataclass
+class _Local:
+    """This process's own copies, so that a hit asks nothing of a shared cache either: the version it has (trusted
+    until `until`, on the monotonic clock) and whole responses. A response's key holds its version, so a copy is
+    never stale; those of an older version are let go when the process takes a new one."""
+
+    version: str = ""
+    until: float = 0.0
+    responses: dict[str, Entry] = field(default_factory=dict)
+
+    def take(self, version: str) -> str:
+        if version != self.version:
+            self.responses = {}
+        self.version, self.until = version, monotonic() + LOCAL_SECONDS
+        return version
+
+    def keep(self, key: str, entry: Entry) -> Entry:
+        if len(self.responses) >= LOCAL_ENTRIES:
+            self.responses = {}
+        self.responses[key] = entry
+        return entry
+
+
+_local = _Local()
+
+
 def _version_from_database() -> str:
     """What public pages are made of but the payloads, in two small queries: each edition's newest publication (they
-    are never changed nor deleted, so it stands for all of them), the editions' names and settings, the classes' slugs."""
+    are never changed nor deleted, and each carries the link of the one before, so it stands for all of them), the
+    editions' names and settings, the classes' names and slugs."""
     newest = Publication.objects.filter(edition=OuterRef("pk")).order_by("-pk")
     editions = list(
         Edition.objects.order_by("year")
@@ -67,26 +101,49 @@ def _version_from_database() -> str:
 
 
 def publications_version() -> str:
-    """The publications' version: from the cache, else (at most every VERSION_SECONDS per cache) from the database."""
+    """The publications' version: this process's for LOCAL_SECONDS, else the cache's, else the database's (which the
+    cache keeps for VERSION_SECONDS)."""
+    if _local.version and monotonic() < _local.until:
+        return _local.version
     version = cache.get(VERSION_KEY)
     if version is None:
         version = _version_from_database()
         cache.add(VERSION_KEY, version, VERSION_SECONDS)  # add: never over a newer one a publication has just set
-    return version
+    return _local.take(version)
 
 
 def publications_version_refresh() -> str:
-    """Read the version from the database and keep it: what a cache does every VERSION_SECONDS, done now."""
+    """Read the version from the database and keep it, in the cache and in this process: what their timeouts bring."""
     version = _version_from_database()
     cache.set(VERSION_KEY, version, VERSION_SECONDS)
-    return version
+    return _local.take(version)
 
 
 def publications_version_changed() -> None:
     """A publication is being made: forget the version now (this process's next page reads its own transaction's
     publication) and read it again once the transaction commits (every worker, on a shared cache)."""
+    publications_cache_forget_local()
     cache.delete(VERSION_KEY)
     transaction.on_commit(publications_version_refresh)
+
+
+def publications_cache_forget_local() -> None:
+    """Forget this process's own copies (the tests do, with the cache, before each test)."""
+    _local.version, _local.until, _local.responses = "", 0.0, {}
+
+
+def _response_get(key: str) -> Entry | None:
+    entry: Entry | None = _local.responses.get(key)
+    if entry is None:
+        entry = cache.get(f"public-response:{key}")
+        if entry is not None:
+            _local.keep(key, entry)
+    return entry
+
+
+def _response_set(key: str, entry: Entry) -> Entry:
+    cache.set(f"public-response:{key}", entry, RESPONSE_SECONDS)
+    return _local.keep(key, entry)
 
 
 def last_modified(response: AnyResponse, moment: datetime) -> AnyResponse:
@@ -160,15 +217,14 @@ def public_response(
                 return view(request, *args, **kwargs)
             parts = (version, publications_version() if publications else "", *(request.GET.get(name) for name in wanted))
             key = _key(request, parts=parts)
-            entry: Entry | None = cache.get(f"public-response:{key}")
+            entry = _response_get(key)
             if entry is None:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()  # an API view's answer is rendered after the view, too late to keep
                 if not _kept(request, response):
                     return response
-                entry = _entry(response, etag=quote_etag(key))
-                cache.set(f"public-response:{key}", entry, RESPONSE_SECONDS)
+                entry = _response_set(key, _entry(response, etag=quote_etag(key)))
             content, headers, etag, modified = entry
             response = HttpResponse(content, headers=dict(headers))
             # A 304 when the reader's copy is this one (If-None-Match, else If-Modified-Since), RFC 9110 §13.2.2.
