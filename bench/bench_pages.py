@@ -53,7 +53,7 @@ class Wrk:
     p99_ms: float
 
 
-def populate() -> dict[str, float]:
+def populate(folder: Path) -> dict[str, float]:
     """The demo edition and the 100k edition, each published; skipped for what an earlier run left in the database."""
     from award.models import Edition
     from bench.edition import build
@@ -64,7 +64,6 @@ def populate() -> dict[str, float]:
 
     made: dict[str, float] = {}
     if not Publication.objects.filter(edition__year=DEMO_YEAR, kind="final").exists():
-        folder = Path(os.environ["BENCH_FOLDER"])
         generate_bundle(folder / "demo")
         import_edition(folder / "demo")
         edition = Edition.objects.get(year=DEMO_YEAR)
@@ -173,11 +172,10 @@ def run() -> dict[str, float | str]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     folder = setup()
-    os.environ["BENCH_FOLDER"] = str(folder)
     import django
     from django.db import connection
 
-    made = populate()
+    made = populate(folder)
     connection.close()  # gunicorn's workers open their own
     figures: dict[str, float | str] = {
         "database": connection.vendor,
