@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from publications.api_schema import EDITIONS, FINAL, FINAL_EXAMPLE, INTERIM, INTERIM_EXAMPLE, NOT_PUBLISHED, PUBLICATIONS
+from publications.cache import last_modified
 from publications.models import PublicationKind
 from publications.payload import published_at_text
 from publications.selectors import edition_publications, publication_document, publication_latest, published_editions
@@ -68,7 +69,7 @@ class ResultsView(PublicView):
             else:
                 message = _("No interim results of %(year)s have been published.") % {"year": year}
             return Response({"detail": message, "year": year, "kind": self.kind}, status=404)
-        return Response(publication_document(publication))
+        return last_modified(Response(publication_document(publication)), publication.published_at)
 
 
 class FinalResultsView(ResultsView):
@@ -105,13 +106,11 @@ class PublicationListView(PublicView):
         tags=["public"],
     )
     def get(self, request: Request, year: int) -> Response:
-        rows = [
-            {"kind": p.kind, "published_at": published_at_text(p.published_at), "digest": p.digest}
-            for p in edition_publications(year=year)
-        ]
-        if not rows:
+        publications = edition_publications(year=year)
+        if not publications:
             return Response({"detail": _("Nothing of %(year)s has been published.") % {"year": year}, "year": year}, status=404)
-        return Response(rows)
+        rows = [{"kind": p.kind, "published_at": published_at_text(p.published_at), "digest": p.digest} for p in publications]
+        return last_modified(Response(rows), max(p.published_at for p in publications))
 
 
 @extend_schema(exclude=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.security import security_event_on_commit
 from award.models import Edition
 from channels_app.models import Contact, ContactStatus
+from publications.cache import publications_version_changed
 from publications.chain import first_broken, link_of
 from publications.inputs import inputs_freeze, inputs_unpack, reference_results, results_from_inputs
 from publications.models import Publication, PublicationKind, PublishedAverages, PublishedInputs
@@ -85,6 +86,7 @@ def publication_create(
             inputs_digest=publication.inputs_digest,
         )
         publication.save()
+        publications_version_changed()  # public pages show it at once (publications.cache)
         # The dashboard's field and class averages, from the same rescored standings: they move only from one
         # publication to the next, never with one competitor's new contact (scoring.averages).
         PublishedAverages.objects.create(publication=publication, sums=field_sums(edition=edition).to_json())

@@ -422,9 +422,13 @@ def fresh_cache() -> Iterator[None]:
     """Every test starts and ends with an empty cache: rolled-back tests reuse primary keys, and keys are built from them."""
     from django.core.cache import cache
 
+    from publications.cache import publications_cache_forget_local
+
     cache.clear()
+    publications_cache_forget_local()  # and the public pages' copies in this process (publications.cache)
     yield
     cache.clear()
+    publications_cache_forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,8 @@ CHANNEL_TITLES: dict[str, Promise] = {
 
 # Rendered results are keyed by everything they are made of, so a stale entry is
 # never read; the timeout only bounds how long a template change takes to show.
+# The template version of the rendered results here and of the whole public pages and
+# badges (publications.cache, website.views): raise it when their templates change.
 PAGE_CACHE_VERSION = 1
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 

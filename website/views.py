@@ -1,9 +1,9 @@
 """Public pages: read publications only, never live standings.
 
-Each page costs a fixed number of queries whatever the size of the edition: one
-to find the publication it shows, and, only when the rendered results are not
-cached yet for that publication and language, one for the payload and (final
-results) one for the class slugs.
+Every page and badge is served whole from the cache to readers with nothing of their own on it, with no query at
+all (publications.cache.public_response). Rendering one costs a fixed number of queries whatever the size of the
+edition: one to find the publication it shows, and, only when the rendered results are not cached yet for that
+publication and language, one for the payload and (final results) one for the class slugs.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from publications.cache import last_modified, public_response
 from publications.models import Publication, PublicationKind
 from publications.selectors import (
     edition_publications,
@@ -29,10 +30,15 @@ from publications.selectors import (
     published_editions,
 )
 from website.badges import badge_height, badge_label, badge_snippet, badge_src, badge_svg, find_prize
-from website.pages import cached_html, final_results, interim_cards
+from website.pages import PAGE_CACHE_VERSION, cached_html, final_results, interim_cards
 from website.selectors import class_slugs
 
+page = public_response(version=PAGE_CACHE_VERSION)
+# A badge's address may name its language (badge_src): the one query parameter a badge depends on.
+badge = public_response(version=PAGE_CACHE_VERSION, frame=False, query={"lang": {code for code, _name in settings.LANGUAGES}})
 
+
+@page
 def home(request: HttpRequest) -> HttpResponse:
     """The newest edition's latest publication: final if there is one, else interim; a welcome before any."""
     publication = publication_newest()
@@ -41,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _results_page(request, publication)
 
 
+@page
 def results(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     """The latest interim or final publication of an edition; 404 before the first of its kind."""
     publication = publication_latest(year=year, kind=kind)
@@ -49,6 +56,7 @@ def results(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     return _results_page(request, publication)
 
 
+@page
 def edition(request: HttpRequest, year: int) -> HttpResponse:
     """An edition's page: links to its latest interim and final results, and every publication it has had."""
     publications = edition_publications(year=year)
@@ -61,27 +69,32 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
         "interim": latest.get(PublicationKind.INTERIM),
         "final": latest.get(PublicationKind.FINAL),
     }
-    return render(request, "website/edition.html", context)
+    return last_modified(render(request, "website/edition.html", context), max(p.published_at for p in publications))
 
 
+@page
 def archive(request: HttpRequest) -> HttpResponse:
     """Every edition with a publication, newest first."""
     return render(request, "website/archive.html", {"editions": list(published_editions())})
 
 
+@public_response(version=PAGE_CACHE_VERSION, publications=False)
 def how_it_works(request: HttpRequest) -> HttpResponse:
     """The method in plain language (docs/scoring.md for readers who are not engineers)."""
     return render(request, "website/how_it_works.html")
 
 
+@badge
 def badge_channel(request: HttpRequest, year: int, channel: str) -> HttpResponse:
     return _badge(request, year=year, kind="channel", key=channel)
 
 
+@badge
 def badge_class(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     return _badge(request, year=year, kind="class", key=slug)
 
 
+@badge
 def badge_overall(request: HttpRequest, year: int) -> HttpResponse:
     return _badge(request, year=year, kind="overall", key="overall")
 
@@ -92,7 +105,7 @@ def badge_overall(request: HttpRequest, year: int) -> HttpResponse:
 def _results_page(request: HttpRequest, publication: Publication) -> HttpResponse:
     """The results of one publication inside the site's frame; the frame (language switch, account links) is per request."""
     context = {"publication": publication, "edition": publication.edition, "body": _results_body(request, publication)}
-    return render(request, "website/results.html", context)
+    return last_modified(render(request, "website/results.html", context), publication.published_at)
 
 
 def _results_body(request: HttpRequest, publication: Publication) -> SafeString:
@@ -166,4 +179,4 @@ def _badge(request: HttpRequest, *, year: int, kind: str, key: str) -> HttpRespo
     # Opened on its own, an SVG is a document: let it run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return last_modified(response, publication.published_at)
