@@ -34,10 +34,13 @@ def edition_rescore(*, edition_id: int, force: bool = False) -> ScoringState:
             # disk (a publication, which rescores inside its own transaction, still does).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        state, _ = ScoringState.objects.get_or_create(edition_id=edition_id)
-        state = ScoringState.objects.select_for_update().get(pk=state.pk)
-        # Read after taking the lock: what we score is at least this version.
-        edition = Edition.objects.get(pk=edition_id)
+        # The lock and, read after taking it, the edition: what we score is at least its version (one query).
+        locked = ScoringState.objects.select_for_update(of=("self",)).select_related("edition")
+        state = locked.filter(edition_id=edition_id).first()
+        if state is None:
+            ScoringState.objects.get_or_create(edition_id=edition_id)
+            state = locked.get(edition_id=edition_id)
+        edition = state.edition
         if not force and state.scored_version >= edition.data_version:
             return state
         standings_write(edition_id=edition.pk, min_contacts=edition.min_contacts_per_channel)

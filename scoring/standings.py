@@ -1,5 +1,5 @@
 """The standings of an edition written by the database itself: two INSERT ... SELECT statements with window functions,
-each writing only the rows that changed (ON CONFLICT ... DO UPDATE ... WHERE a value differs).
+each writing only the rows that are new or changed (INSERT ... ON CONFLICT ... DO UPDATE).
 
 scoring.md §2 to §4 in SQL, for the rescoring (scoring.services.edition_rescore). The counted contacts are read once,
 by the same GROUP BY that a bare tally would run; the ranks are `RANK() OVER (... ORDER BY total DESC)`, which is
@@ -28,16 +28,21 @@ from scoring.models import ChannelStanding, OverallStanding
 _UNITS = 100 * rules.UNITS  # a share in ten-thousandths of a percentage point
 
 
-def _upsert(table: str, key: str, columns: tuple[str, ...]) -> str:
-    """Write each row the SELECT gives over the one of the same key, only where a value differs.
+def _changed(table: str, key: tuple[str, ...], columns: tuple[str, ...]) -> str:
+    """The rows of `ranked` that are new or differ from the table's row of the same key, written over that row.
 
-    A rescoring after one saved contact changes a few rows: the rest are left as they are, so the tables do not fill
-    with dead rows on PostgreSQL (which slowed the unique-key checks of a delete-and-insert down tenfold) and a
-    rescoring writes what changed, not the whole edition. `WHERE true` lets SQLite tell the SELECT's end.
+    A rescoring after one saved contact changes a few rows: the rest are neither written nor locked, so the tables do
+    not fill with dead rows on PostgreSQL (which slowed the unique-key checks of a delete-and-insert down tenfold) and
+    a rescoring costs what changed, not the whole edition. No other rescoring of the edition writes meanwhile: the
+    rescoring holds its edition's ScoringState lock.
     """
+    joined = " AND ".join(f"old.{column} = ranked.{column}" for column in key)
+    differs = " OR ".join(f"old.{column} IS DISTINCT FROM ranked.{column}" for column in columns)
     assignments = ", ".join(f"{column} = excluded.{column}" for column in columns)
-    changed = " OR ".join(f"{table}.{column} IS DISTINCT FROM excluded.{column}" for column in columns)
-    return f"ON CONFLICT ({key}) DO UPDATE SET {assignments} WHERE {changed}"  # nosec B608 # our own names
+    return (
+        f"FROM ranked LEFT JOIN {table} AS old ON {joined} WHERE old.id IS NULL OR {differs}"  # nosec B608
+        f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments}"
+    )  # our own names
 
 
 _CHANNEL_COLUMNS = ("contacts", "units", "unanswered", "total", "answered", "bot_share", "qualified", "rank")
@@ -87,13 +92,15 @@ WITH tally AS (
     JOIN {participant} AS participant ON participant.id = offered.participant_id
     LEFT JOIN tally ON tally.participant_id = offered.participant_id AND tally.channel = offered.channel
     WHERE participant.edition_id = %(edition)s
+), ranked AS (
+    SELECT *, CASE WHEN qualified THEN RANK() OVER (PARTITION BY channel, qualified ORDER BY total DESC) END AS rank
+    FROM scored
 )
 INSERT INTO {channel_standing}
     (edition_id, participant_id, channel, contacts, units, unanswered, total, answered, bot_share, qualified, rank)
-SELECT %(edition)s, participant_id, channel, contacts, units, unanswered, total, answered, bot_share, qualified,
-    CASE WHEN qualified THEN RANK() OVER (PARTITION BY channel, qualified ORDER BY total DESC) END
-FROM scored WHERE true
-{_upsert(channel_standing, "participant_id, channel", _CHANNEL_COLUMNS)}
+SELECT %(edition)s, ranked.participant_id, ranked.channel, ranked.contacts, ranked.units, ranked.unanswered,
+    ranked.total, ranked.answered, ranked.bot_share, ranked.qualified, ranked.rank
+{_changed(channel_standing, ("participant_id", "channel"), _CHANNEL_COLUMNS)}
 """  # nosec B608
     # scoring.md §3 and §4, from the channel standings just written: every counted contact of the offered channels
     # weighs the same; qualified when every offered channel is; ranked in the class and in the edition.
@@ -113,13 +120,17 @@ WITH summed AS (
         CASE WHEN channels > 0 AND contacts > 0 THEN (2 * units + contacts) / (2 * contacts) END AS overall,
         channels > 0 AND unqualified = 0 AS qualified
     FROM summed
+), ranked AS (
+    SELECT *,
+        CASE WHEN qualified THEN RANK() OVER (PARTITION BY award_class_id, qualified ORDER BY overall DESC) END
+            AS class_rank,
+        CASE WHEN qualified THEN RANK() OVER (PARTITION BY qualified ORDER BY overall DESC) END AS edition_rank
+    FROM scored
 )
 INSERT INTO {overall_standing} (edition_id, participant_id, contacts, overall, qualified, class_rank, edition_rank)
-SELECT %(edition)s, participant_id, contacts, overall, qualified,
-    CASE WHEN qualified THEN RANK() OVER (PARTITION BY award_class_id, qualified ORDER BY overall DESC) END,
-    CASE WHEN qualified THEN RANK() OVER (PARTITION BY qualified ORDER BY overall DESC) END
-FROM scored WHERE true
-{_upsert(overall_standing, "participant_id", _OVERALL_COLUMNS)}
+SELECT %(edition)s, ranked.participant_id, ranked.contacts, ranked.overall, ranked.qualified, ranked.class_rank,
+    ranked.edition_rank
+{_changed(overall_standing, ("participant_id",), _OVERALL_COLUMNS)}
 """  # nosec B608
     return delete_channels, channels, overall
 
@@ -134,6 +145,14 @@ def standings_write(*, edition_id: int, min_contacts: int) -> None:
         **dict(zip(("bot", "bot_to_agent"), sorted(rules.BOT_HANDLERS), strict=True)),
         **dict(zip(("chat", "messenger"), rules.BOT_CHANNELS, strict=True)),
     }
+    if connection.vendor == "postgresql":
+        # Prepared on the server, once per connection: planning these statements cost PostgreSQL more than running
+        # them at the real award's size. Django's cursors bind on the client, so psycopg's own connection does this
+        # (the same connection, in the same transaction).
+        connection.ensure_connection()
+        for statement in _sql():
+            connection.connection.execute(statement, parameters, prepare=True)
+        return
     with connection.cursor() as cursor:
         for statement in _sql():
             cursor.execute(statement, parameters)
