@@ -5,7 +5,8 @@
 For each database and size, one child process on an edition built by bench/edition.py (set-based, kept between runs
 in its own database, bench_edition_N on PostgreSQL and var/bench/edition-N.sqlite3, rebuilt with --fresh):
 
-1. rescoring, `scoring.services.edition_rescore(force=True)`, the whole service with its transaction and lock, and
+1. rescoring, `scoring.services.edition_rescore(force=True)`, the whole service with its transaction and lock, after
+   one contact's score moved by a ten-thousandth (as after a judge's save; put back at the end), and
    the bare GROUP BY: the one SELECT of the counted contacts' counts and sums per participant and channel that any
    rescoring must read, fetched, nothing written. They run in turns (GROUP BY, rescoring, GROUP BY, ...) after a
    warm-up, and each one's median is taken: their ratio is the rescoring's overhead over its limit.
@@ -141,6 +142,8 @@ def child_rescore(size: int) -> dict[str, Any]:
     _setup()
     from django.db import connection
 
+    from channels_app.models import Contact
+    from scoring import rules
     from scoring.models import ChannelStanding
     from scoring.services import edition_rescore
 
@@ -152,14 +155,23 @@ def child_rescore(size: int) -> dict[str, Any]:
         # run without it): the planner otherwise plans for the empty tables the build left.
         cursor.execute("ANALYZE")
     _group_by(edition_id)
+    # Before each rescoring, as after a judge's save, one contact's score moves by a ten-thousandth (and back), so that
+    # what a rescoring writes is what changed; the score is put back at the end.
+    contact = Contact.objects.counted().filter(edition_id=edition_id, answered=True).order_by("pk").first()
+    if contact is None:
+        raise SystemExit("the bench edition has no answered contact")
+    score = contact.score
     group_by, rescore = [], []
-    for _ in range(rounds):
+    for n in range(rounds):
         started = time.perf_counter()
         groups = _group_by(edition_id)
         group_by.append(time.perf_counter() - started)
+        Contact.objects.filter(pk=contact.pk).update(score=score + (rules.from_units(1) if n % 2 == 0 else 0))
         started = time.perf_counter()
         edition_rescore(edition_id=edition_id, force=True)
         rescore.append(time.perf_counter() - started)
+    Contact.objects.filter(pk=contact.pk).update(score=score)
+    edition_rescore(edition_id=edition_id, force=True)
     return {
         "database": connection.vendor,
         "contacts": size,
