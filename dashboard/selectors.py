@@ -6,7 +6,8 @@ none of them selects a judge: a company never learns who tested it (docs/archite
 Aggregates are GROUP BY queries, so the page costs the same number of queries
 however many contacts there are.
 
-The participant's own figures are live; the field's (averages, area shares and
+The participant's own figures are live: its standings and points per question as
+the rescoring that follows every change left them; the field's (averages, area shares and
 the counts behind them) are those frozen with the edition's latest publication
 (scoring.averages), so they move in published steps: averages that followed
 every new contact would give away a newcomer's score.
@@ -26,13 +27,14 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from award.models import Channel, Edition, Participant
-from channels_app.models import Answer, HandledBy, Question
+from channels_app.models import HandledBy, Question
 from dashboard.contacts import ContactLine, own_contacts, participant_contacts, participant_questions
 from publications.models import PublicationKind
 from publications.selectors import publication_document, publication_latest, published_averages_latest, published_entrants
 from scoring import rules
 from scoring.averages import FieldSums
 from scoring.models import ChannelStanding, OverallStanding
+from scoring.points import participant_question_points
 from scoring.rules import BOT_CHANNELS, HIDDEN_UNPUBLISHED, one_decimal
 
 
@@ -267,17 +269,6 @@ def _average(units: int, participants: int, *, hidden: str) -> Average:
     return Average(one_decimal(rules.mean_of_units(units, participants)), participants)
 
 
-def _points_by_question(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]:
-    """question id -> (points given, points possible) over answers that are not N/A, in one GROUP BY."""
-    rows = (
-        answers.filter(points__isnull=False)
-        .values("question_id")
-        .annotate(given=Sum("points"), possible=Sum("max_points"))
-        .order_by()
-    )
-    return {row["question_id"]: (int(row["given"]), int(row["possible"])) for row in rows}
-
-
 def _add_areas(
     participant: Participant, blocks: dict[str, ChannelBlock], questions: list[Question], sums: FieldSums | None
 ) -> None:
@@ -288,7 +279,9 @@ def _add_areas(
     channel) and wherever fewer than three participants had points in the area:
     field minus own would be one competitor's points.
     """
-    own = _points_by_question(Answer.objects.filter(contact__in=own_contacts(participant)))
+    # As the last rescoring summed them, like the standings above; a question's answers come only from contacts of its
+    # channel, so the questions of the channels it offers are those of the contacts the page counts (own_contacts).
+    own = participant_question_points(participant_id=participant.pk)
     lines: dict[tuple[str, str], list[int]] = {}
     for question in questions:  # in questionnaire order, so areas come in the order the judges meet them
         if not question.counts or question.channel not in blocks:
