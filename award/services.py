@@ -291,9 +291,7 @@ def edition_data_changed(*, edition_id: int, participant_ids: Iterable[int] | No
         noted[edition_id] = None if before is None or changed is None else before | changed
         return
     Edition.objects.filter(pk=edition_id).update(data_version=F("data_version") + 1)
-    data_changed_signal.send(
-        sender=Edition, edition_id=edition_id, participant_ids=None if changed is None else sorted(changed)
-    )
+    data_changed_signal.send(sender=Edition, edition_id=edition_id, participant_ids=None if changed is None else sorted(changed))
 
 
 @contextmanager

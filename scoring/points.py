@@ -58,7 +58,7 @@ FROM {answer} AS answer
 JOIN {contact} AS contact ON contact.id = answer.contact_id
 JOIN {question} AS question ON question.id = answer.question_id
 WHERE contact.edition_id = %s AND contact.status = %s AND NOT contact.voided
-    AND question.counts AND answer.points IS NOT NULL{among('contact.participant_id')}
+    AND question.counts AND answer.points IS NOT NULL{among("contact.participant_id")}
 GROUP BY contact.edition_id, contact.participant_id, answer.question_id
 """  # nosec B608
     return delete, insert
