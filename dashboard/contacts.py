@@ -1,12 +1,18 @@
-"""The dashboard's contact list: a participant's own counted contacts with every answer, and never a judge."""
+"""The dashboard's contact list: a participant's own counted contacts with every answer, and never a judge.
+
+A participant has about 25 contacts in the real award and may have thousands in a large one, so the page lists
+them a page at a time (`contacts_page`) and the CSV export reads them in chunks (`participant_contacts`): neither
+holds them all at once, and each page costs the same few queries however many there are.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
 from award.models import Channel, Participant
@@ -50,12 +56,11 @@ def shown_contacts(participant: Participant) -> QuerySet[Contact]:
     )
 
 
-def contact_lines(contacts: Iterable[Contact], questions: list[Question]) -> list[ContactLine]:
+def contact_lines(contacts: Iterable[Contact], questions: list[Question]) -> Iterator[ContactLine]:
     """Each contact (from `shown_contacts`) with every question of its channel and the points given (N/A where none)."""
     by_channel: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
         by_channel[question.channel].append(question)
-    lines = []
     for contact in contacts:
         points = {answer.question_id: answer.points for answer in contact.answers.all()}
         answers = (
@@ -63,16 +68,48 @@ def contact_lines(contacts: Iterable[Contact], questions: list[Question]) -> lis
             if contact.answered
             else []
         )
-        lines.append(ContactLine(contact=contact, answers=answers))
-    return lines
+        yield ContactLine(contact=contact, answers=answers)
 
 
-def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> list[ContactLine]:
+CONTACTS_PER_PAGE = 50
+CHUNK = 500  # contacts read at a time by the export, each chunk with its answers
+
+
+def _oldest_first(participant: Participant) -> QuerySet[Contact]:
+    return shown_contacts(participant).order_by("happened_at", "pk")
+
+
+@dataclass(frozen=True)
+class ContactsPage:
+    """One page of the contact list: its lines, and the page itself (its number, how many pages and contacts in all)."""
+
+    lines: list[ContactLine]
+    page: Page[Contact]
+
+    def page_range(self) -> list[int | str]:
+        """The page numbers to link to, with an ellipsis for long runs (1 2 3 4 … 102 103)."""
+        return list(self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1))
+
+
+def contacts_page(
+    *, participant: Participant, number: int | str | None, questions: list[Question], per_page: int = CONTACTS_PER_PAGE
+) -> ContactsPage:
+    """A page of the counted contacts, oldest first, in three queries: how many, the page's contacts, their answers.
+
+    A page number that is not a number gives the first page and one past the end the last, as Django's
+    Paginator.get_page has it: a hand-typed address never fails.
+    """
+    page = Paginator(_oldest_first(participant), per_page).get_page(number)
+    return ContactsPage(lines=list(contact_lines(page.object_list, questions)), page=page)
+
+
+def participant_contacts(*, participant: Participant, questions: list[Question] | None = None) -> Iterator[ContactLine]:
     """Every counted contact, oldest first, with each question of its channel and the points given (N/A where none).
 
-    Three queries whatever the number of contacts: the contacts, their answers, the questionnaire (unless given).
+    Read in chunks of CHUNK contacts, each with its answers in one more query, so memory stays flat however many
+    there are: the CSV export streams them.
     """
-    contacts = shown_contacts(participant).order_by("happened_at", "pk")
+    contacts = _oldest_first(participant).iterator(chunk_size=CHUNK)
     return contact_lines(contacts, questions if questions is not None else participant_questions(participant=participant))
 
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from award.models import Channel, Edition, Participant
 from channels_app.models import HandledBy, Question
-from dashboard.contacts import ContactLine, own_contacts, participant_contacts, participant_questions
+from dashboard.contacts import ContactLine, ContactsPage, contacts_page, own_contacts, participant_questions
 from publications.models import PublicationKind
 from publications.selectors import publication_document, publication_latest, published_averages_latest, published_entrants
 from scoring import rules
@@ -183,7 +183,7 @@ class Dashboard:
     participant: Participant
     edition: Edition
     channels: list[ChannelBlock]
-    contacts: list[ContactLine]
+    contacts_page: ContactsPage | None = None  # the page of the contact list asked for; None when not asked for
     overall: Decimal | None = None
     overall_contacts: int = 0
     qualified: bool = False
@@ -198,6 +198,11 @@ class Dashboard:
         return self.edition.min_contacts_per_channel
 
     @property
+    def contacts(self) -> list[ContactLine]:
+        """The contacts of the page shown."""
+        return self.contacts_page.lines if self.contacts_page is not None else []
+
+    @property
     def overall_display(self) -> Decimal | None:
         return one_decimal(self.overall)
 
@@ -205,15 +210,18 @@ class Dashboard:
         return next((block for block in self.channels if block.channel == code), None)
 
 
-def participant_dashboard(*, participant: Participant, with_contacts: bool = True) -> Dashboard:
-    """Everything the dashboard shows of one participant (from `member_participant`), in a fixed number of queries."""
+def participant_dashboard(
+    *, participant: Participant, with_contacts: bool = True, page: int | str | None = None
+) -> Dashboard:
+    """Everything the dashboard shows of one participant (from `member_participant`), with that page of its contacts
+    (dashboard.contacts.contacts_page), in a fixed number of queries."""
     edition = participant.edition
     labels = dict(Channel.choices)
     blocks = {
         code: ChannelBlock(channel=code, label=str(labels[code]), minimum=edition.min_contacts_per_channel)
         for code in participant.channels
     }
-    dashboard = Dashboard(participant=participant, edition=edition, channels=list(blocks.values()), contacts=[])
+    dashboard = Dashboard(participant=participant, edition=edition, channels=list(blocks.values()))
     questions = participant_questions(participant=participant)
     _add_standings(dashboard, blocks)
     sums = _add_averages(dashboard, blocks)
@@ -222,7 +230,7 @@ def participant_dashboard(*, participant: Participant, with_contacts: bool = Tru
     _add_months(participant, blocks)
     _add_published_ranks(dashboard, blocks)
     if with_contacts:
-        dashboard.contacts = participant_contacts(participant=participant, questions=questions)
+        dashboard.contacts_page = contacts_page(participant=participant, number=page, questions=questions)
     return dashboard
 
 
