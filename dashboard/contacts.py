@@ -91,15 +91,13 @@ class ContactsPage:
         return list(self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1))
 
 
-def contacts_page(
-    *, participant: Participant, number: int | str | None, questions: list[Question], per_page: int = CONTACTS_PER_PAGE
-) -> ContactsPage:
+def contacts_page(*, participant: Participant, number: int | str | None, questions: list[Question]) -> ContactsPage:
     """A page of the counted contacts, oldest first, in three queries: how many, the page's contacts, their answers.
 
     A page number that is not a number gives the first page and one past the end the last, as Django's
     Paginator.get_page has it: a hand-typed address never fails.
     """
-    page = Paginator(_oldest_first(participant), per_page).get_page(number)
+    page = Paginator(_oldest_first(participant), CONTACTS_PER_PAGE).get_page(number)
     return ContactsPage(lines=list(contact_lines(page.object_list, questions)), page=page)
 
 

@@ -270,3 +270,25 @@ def test_field_sums_and_own_points_equal_the_answer_scans_on_generated_editions(
         # What the dashboard reads of them: the questions that count, of the channels the participant offers.
         wanted = {q.pk for q in Question.objects.filter(edition=edition, counts=True, channel__in=entrant.channels)}
         assert {pk: sums for pk, sums in own.items() if pk in wanted} == {pk: s for pk, s in offered.items() if pk in wanted}
+
+
+def test_the_dashboards_own_area_shares_are_those_of_the_old_answer_scan(mini: Edition) -> None:
+    from dashboard.contacts import participant_questions
+    from dashboard.selectors import participant_dashboard
+    from scoring import rules
+
+    for entrant in Participant.objects.filter(edition=mini).select_related("edition", "award_class").with_channels():
+        own = old_own(entrant)
+        expected: dict[tuple[str, str], list[int]] = {}
+        for question in participant_questions(participant=entrant):
+            if question.counts:
+                line = expected.setdefault((question.channel, question.area), [0, 0])
+                given, possible = own.get(question.pk, (0, 0))
+                line[0], line[1] = line[0] + given, line[1] + possible
+        shown = {
+            (block.channel, area.area): area.own
+            for block in participant_dashboard(participant=entrant, with_contacts=False).channels
+            for area in block.areas
+        }
+        assert shown == {key: rules.one_decimal(rules.share(*sums)) for key, sums in expected.items() if sums[1]}, entrant.name
+        assert shown  # every participant of the mini sample has answered questions
