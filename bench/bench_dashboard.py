@@ -144,7 +144,12 @@ def warm(client: Client, url: str, repeat: int = WARM) -> dict[str, Any]:
     fetched(client, url)  # templates, translations, the publication's cached document and names
     seconds, size, queries = fetched(client, url)
     times = [seconds] + [fetched(client, url)[0] for _ in range(repeat - 1)]
-    return {"ms": round(statistics.median(times) * 1000, 1), "min_ms": round(min(times) * 1000, 1), "bytes": size, "queries": queries}
+    return {
+        "ms": round(statistics.median(times) * 1000, 1),
+        "min_ms": round(min(times) * 1000, 1),
+        "bytes": size,
+        "queries": queries,
+    }
 
 
 def contact_edited(*, edition_id: int, participant_id: int, turn: int) -> float:
@@ -164,7 +169,10 @@ def contact_edited(*, edition_id: int, participant_id: int, turn: int) -> float:
     )
     stored = contact_answers(contact=contact)
     # Every question of its channel chosen (points or N/A), as a submitted contact has them.
-    answers = {key: stored.get(key) for key in Question.objects.filter(edition=edition, channel=contact.channel).values_list("key", flat=True)}
+    answers = {
+        key: stored.get(key)
+        for key in Question.objects.filter(edition=edition, channel=contact.channel).values_list("key", flat=True)
+    }
     key = sorted(key for key, points in answers.items() if points is not None)[0]
     answers[key] = 0 if answers[key] else 1
     data = ContactInput(
@@ -256,7 +264,11 @@ def area_sums(prepared: Prepared) -> dict[str, Any]:
         for row in scanned
     }
     scan = time.perf_counter() - started
-    return {"field_sums_ms": round(kept * 1000, 1), "answer_scan_ms": round(scan * 1000, 1), "field_sums_equal_scan": now == before}
+    return {
+        "field_sums_ms": round(kept * 1000, 1),
+        "answer_scan_ms": round(scan * 1000, 1),
+        "field_sums_equal_scan": now == before,
+    }
 
 
 def run(*, contacts: int = DEFAULT_CONTACTS, year: int = YEAR) -> dict[str, Any]:

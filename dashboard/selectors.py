@@ -210,9 +210,7 @@ class Dashboard:
         return next((block for block in self.channels if block.channel == code), None)
 
 
-def participant_dashboard(
-    *, participant: Participant, with_contacts: bool = True, page: int | str | None = None
-) -> Dashboard:
+def participant_dashboard(*, participant: Participant, with_contacts: bool = True, page: int | str | None = None) -> Dashboard:
     """Everything the dashboard shows of one participant (from `member_participant`), with that page of its contacts
     (dashboard.contacts.contacts_page), in a fixed number of queries."""
     edition = participant.edition

@@ -9,6 +9,7 @@ The markup is what the template wrote, every value escaped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django import template
 from django.utils.html import escape, format_html
@@ -37,7 +38,10 @@ def _cells(question: Question) -> tuple[str, str]:
 @register.simple_tag(takes_context=True)
 def answer_rows(context: template.Context, answers: Sequence[AnswerLine]) -> SafeString:
     """One row per question: its text (a customer-experience question marked as not scored), area, points or N/A, maximum."""
-    cells: dict[int, tuple[str, str]] = context.render_context.setdefault("answer_cells", {})
+    render: Any = context.render_context  # this render's own store: gone when the page is written
+    cells: dict[int, tuple[str, str]] = render.get("answer_cells")
+    if cells is None:
+        cells = render["answer_cells"] = {}
     not_applicable = escape(_("N/A"))
     rows = []
     for answer in answers:

@@ -148,7 +148,7 @@ def test_edited_answers_and_a_contact_moved_to_another_participant(
 ) -> None:
     sognenett, tussa = participant(mini, "Sognenett"), participant(mini, "Tussa")
     p001 = Contact.objects.get(edition=mini, ref="P001")
-    fields = {"channel": "phone", "judge": p001.judge, "happened_at": p001.happened_at}
+    fields: dict[str, Any] = {"channel": "phone", "judge": p001.judge, "happened_at": p001.happened_at}
     with committed(django_capture_on_commit_callbacks):
         record(
             mini, ref="P001", participant=sognenett, answers={"wait": 1, "greeting": None, "solution": 0, "feeling": 5}, **fields
@@ -194,7 +194,7 @@ def test_an_import_sums_again_the_participants_it_changed(mini: Edition, django_
 
 def test_a_questions_worth_and_whether_it_counts(mini: Edition, django_capture_on_commit_callbacks: Any) -> None:
     greeting = Question.objects.get(edition=mini, channel="phone", key="greeting")
-    values = {"text": greeting.text, "area": greeting.area, "position": greeting.position, "source": Source.COMMAND}
+    values: dict[str, Any] = {"text": greeting.text, "area": greeting.area, "position": greeting.position, "source": Source.COMMAND}
     with committed(django_capture_on_commit_callbacks):
         question_upsert(edition=mini, channel="phone", key="greeting", max_points=8, counts=True, **values)
         assert noted(mini) == {None}  # every participant's
@@ -292,3 +292,13 @@ def test_the_dashboards_own_area_shares_are_those_of_the_old_answer_scan(mini: E
         }
         assert shown == {key: rules.one_decimal(rules.share(*sums)) for key, sums in expected.items() if sums[1]}, entrant.name
         assert shown  # every participant of the mini sample has answered questions
+
+
+def test_the_rescore_command_sums_every_participants_points_again(mini: Edition) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Answer.objects.filter(contact__ref="P004", question__key="solution").update(points=1)  # behind the services' back
+    call_command("rescore", "2021", stdout=StringIO())
+    assert_current(mini)
