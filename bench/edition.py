@@ -140,6 +140,12 @@ def _fill(
     answered = f"({_hash('n', 1)} % 100 >= 8)"
     bot = _hash("n", 2)
     with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            # The foreign keys of these rows hold by construction; PostgreSQL would check each of 20 million at the
+            # commit (deferred), which took longer than making them. A superuser (the local one) may skip them.
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if cursor.fetchone()[0]:
+                cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute("CREATE TEMPORARY TABLE bench_slot (k INTEGER PRIMARY KEY, participant_id INTEGER, channel TEXT)")
         cursor.executemany("INSERT INTO bench_slot VALUES (%s, %s, %s)", [(k, *slot) for k, slot in enumerate(slots)])
         cursor.execute("CREATE TEMPORARY TABLE bench_judge (k INTEGER PRIMARY KEY, judge_id INTEGER)")
@@ -168,12 +174,27 @@ def _fill(
             f" JOIN {question} AS q ON q.edition_id = c.edition_id AND q.channel = c.channel"
             f" WHERE c.edition_id = {edition_id} AND c.answered"
         )
-        # scoring.md §1 in ten-thousandths: 100 x points / possible, half-up, over scored answers that are not N/A.
+        # scoring.md §1 in ten-thousandths: 100 x points / possible, half-up, over scored answers that are not N/A; and
+        # the answers as a publication freezes them (Contact.answers_frozen: [question id, points] by question id).
+        scored = "q.counts AND a.points IS NOT NULL"
+        piece = "'[' || CAST(a.question_id AS TEXT) || ',' || COALESCE(CAST(a.points AS TEXT), 'null') || ']'"
+        if vendor == "postgresql":
+            answers = f"{answer} AS a JOIN {question} AS q ON q.id = a.question_id WHERE q.edition_id = {edition_id}"
+            frozen = f"string_agg({piece}, ',' ORDER BY a.question_id)"
+        else:  # SQLite's group_concat keeps the order of the rows it is given, from an ordered subquery
+            answers = (
+                f"(SELECT a.contact_id, a.question_id, a.points, a.max_points, q.counts, {piece} AS piece"  # nosec B608
+                f" FROM {answer} AS a JOIN {question} AS q ON q.id = a.question_id WHERE q.edition_id = {edition_id}"
+                " ORDER BY a.contact_id, a.question_id) AS a"
+            )
+            scored = "a.counts AND a.points IS NOT NULL"
+            frozen = "group_concat(a.piece, ',')"
         cursor.execute(
-            f"UPDATE {contact} SET score = sums.units FROM ("  # nosec B608
-            "SELECT a.contact_id, (2000000 * SUM(a.points) + SUM(a.max_points)) / (2 * SUM(a.max_points)) AS units"
-            f" FROM {answer} AS a JOIN {question} AS q ON q.id = a.question_id"
-            f" WHERE q.edition_id = {edition_id} AND q.counts AND a.points IS NOT NULL GROUP BY a.contact_id"
+            f"UPDATE {contact} SET score = sums.units, answers_frozen = '[' || sums.frozen || ']' FROM ("  # nosec B608
+            f"SELECT a.contact_id, (2000000 * SUM(CASE WHEN {scored} THEN a.points ELSE 0 END)"
+            f" + SUM(CASE WHEN {scored} THEN a.max_points ELSE 0 END))"
+            f" / (2 * SUM(CASE WHEN {scored} THEN a.max_points ELSE 0 END)) AS units, {frozen} AS frozen"
+            f" FROM {answers} GROUP BY a.contact_id"
             f") AS sums WHERE {contact}.id = sums.contact_id"
         )
         cursor.execute("DROP TABLE bench_slot")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -85,6 +86,9 @@ class Contact(models.Model):
     void_reason = models.TextField(_("reason for voiding"), blank=True)
     # scoring.md §1, rounded to 4 decimals when the contact is saved; 0 when unanswered (and for a draft not yet complete).
     score = ScoreField(_("score"))
+    # Its answers as a publication freezes them (publications.inputs): [[question id, points], ...] by question id, as
+    # canonical JSON, written with the answers (answers_frozen) so that publishing never joins millions of answers.
+    answers_frozen = models.TextField(_("answers as published"), default="[]", editable=False)
     unchosen = models.JSONField(
         _("questions not answered yet"),
         default=list,
@@ -133,6 +137,11 @@ class Contact(models.Model):
     def void_reason_text(self) -> str:
         """The reason for voiding as the reader reads it: the import's own reason translated, a person's as written."""
         return gettext(IMPORT_VOID_REASON) if self.void_reason == IMPORT_VOID_REASON else self.void_reason
+
+
+def answers_frozen(points: Iterable[tuple[int, int | None]]) -> str:
+    """A contact's answers (question id, points or None for N/A) as Contact.answers_frozen holds them."""
+    return "[" + ",".join(f"[{question},{'null' if given is None else given}]" for question, given in sorted(points)) + "]"
 
 
 class Answer(models.Model):

@@ -33,6 +33,7 @@ from channels_app.models import (
     JudgeConflict,
     Question,
     WaitRule,
+    answers_frozen,
 )
 from channels_app.planning import plan_link
 from channels_app.rules import MAX_COMMENT, MAX_WAIT_SECONDS, wait_text
@@ -265,6 +266,7 @@ def contact_apply(contact: Contact, clean: CleanContact) -> None:
         setattr(contact, name, getattr(data, name))
     contact.status, contact.voided, contact.void_reason = data.status, data.voided, data.void_reason
     contact.score, contact.unchosen = clean.score, list(clean.unchosen)
+    contact.answers_frozen = answers_frozen((question.pk, points) for question, points in clean.points)
 
 
 def contact_record(

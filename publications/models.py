@@ -42,11 +42,8 @@ class Publication(models.Model):
     payload = models.TextField(_("payload"), help_text=_("Canonical JSON: keys sorted, UTF-8, no insignificant white space."))
     digest = models.CharField(_("digest"), max_length=80, db_index=True)
     data_version = models.PositiveBigIntegerField(_("data version"))
-    # What the payload was computed from (publications.inputs.edition_inputs), as canonical JSON:
-    # verify_publication recomputes the payload from it.
-    inputs = models.TextField(
-        _("inputs"), default="", help_text=_("The counted contacts and their answers when this was published.")
-    )
+    # The sha256 of what the payload was computed from (publications.inputs.edition_inputs) as canonical JSON, which
+    # PublishedInputs keeps: verify_publication recomputes the payload from it.
     inputs_digest = models.CharField(_("digest of the inputs"), max_length=80, default="")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by", verbose_name=_("corrects")
@@ -127,3 +124,44 @@ class PublishedAverages(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableError("Published averages are immutable.")
+
+
+class PublishedInputsQuerySet(models.QuerySet["PublishedInputs"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("Published inputs are immutable.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Published inputs are immutable.")
+
+
+class PublishedInputs(models.Model):
+    """What a publication was computed from (publications.inputs), frozen with it and, like it, never changed.
+
+    Kept apart from the publication so that nothing that shows it reads them: the contacts are hundreds of megabytes
+    at a million contacts, the participants' names and ids, which pages need, a few kilobytes.
+    """
+
+    publication = models.OneToOneField(
+        Publication, primary_key=True, on_delete=models.PROTECT, related_name="frozen_inputs", verbose_name=_("publication")
+    )
+    # The inputs' own participants: [id, name, class name, channels], by id (the names the results were published under).
+    participants = models.JSONField(_("participants"))
+    # The canonical JSON of the inputs compressed with zlib; its sha256 is the publication's inputs_digest.
+    packed = models.BinaryField(_("the counted contacts and their answers (compressed)"))
+
+    objects = PublishedInputsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published inputs")
+        verbose_name_plural = _("published inputs")
+
+    def __str__(self) -> str:
+        return f"inputs of {self.publication_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("Published inputs are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Published inputs are immutable.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -89,7 +89,7 @@ def final_payload(results: EditionResults, *, published_at: datetime) -> dict[st
     }
 
 
-def canonical_json(payload: Mapping[str, Any]) -> str:
+def canonical_json(payload: Any) -> str:
     """scoring.md §6: keys sorted, UTF-8 (no \\u escapes), no insignificant white space."""
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 

@@ -1,8 +1,9 @@
 """Reads of publications for the public pages, the API, the dashboard and the organisers.
 
-Every lookup of a publication row leaves its payload and inputs (which can be
-megabytes) in the database; `publication_document` reads the payload once and
-caches it by digest, since a publication never changes.
+Every lookup of a publication row leaves its payload in the database unless asked,
+and nothing here reads its frozen inputs (PublishedInputs, which can be hundreds of
+megabytes) but their participants; `publication_document` reads the payload once
+and caches it by digest, since a publication never changes.
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 
 from award.models import Edition
-from publications.models import Publication, PublicationKind, PublicationQuerySet, PublishedAverages
+from publications.models import Publication, PublicationKind, PublicationQuerySet, PublishedAverages, PublishedInputs
 from scoring.averages import FieldSums
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-_UNREAD = ("inputs", "supersedes__payload", "supersedes__inputs")
+_UNREAD = ("supersedes__payload",)
 
 
 def _publications(*, with_payload: bool = False) -> PublicationQuerySet:
-    """With their edition and the one each corrects, in one query, without inputs (nor payloads, unless asked)."""
+    """With their edition and the one each corrects, in one query, without payloads (unless asked)."""
     unread = _UNREAD if with_payload else ("payload", *_UNREAD)
     return Publication.objects.select_related("edition", "supersedes").defer(*unread)
 
@@ -82,16 +83,16 @@ def publication_document(publication: Publication) -> dict[str, Any]:
 
 
 def published_entrants(publication: Publication) -> dict[int, tuple[str, str]]:
-    """participant id -> (name, class name) as frozen in the publication's inputs, cached: publications never change.
+    """participant id -> (name, class name) as frozen with the publication's inputs, cached: publications never change.
 
-    Empty for a publication made before inputs were kept.
+    One small query (the participants alone, never the contacts); empty for a publication made before inputs were kept.
     """
     key = f"publication-entrants:{publication.pk}:{publication.digest}"
     found = cache.get(key)
     if found is None:
-        inputs = json.loads(publication.inputs) if publication.inputs else {}
+        rows = PublishedInputs.objects.filter(publication_id=publication.pk).values_list("participants", flat=True).first()
         # publications.inputs.edition_inputs: participants are [id, name, class name, channels].
-        found = {row[0]: (row[1], row[2]) for row in inputs.get("participants", [])}
+        found = {row[0]: (row[1], row[2]) for row in rows or []}
         cache.set(key, found, timeout=None)
     return found
 

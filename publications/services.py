@@ -17,8 +17,8 @@ from audit.security import security_event_on_commit
 from award.models import Edition
 from channels_app.models import Contact, ContactStatus
 from publications.chain import first_broken, link_of
-from publications.inputs import edition_inputs, reference_results, results_from_inputs
-from publications.models import Publication, PublicationKind, PublishedAverages
+from publications.inputs import inputs_freeze, inputs_unpack, reference_results, results_from_inputs
+from publications.models import Publication, PublicationKind, PublishedAverages, PublishedInputs
 from publications.payload import canonical_json, digest_of, final_payload, interim_payload
 from publications.selectors import publication_latest
 from scoring.averages import field_sums
@@ -57,7 +57,7 @@ def publication_create(
         state = edition_rescore(edition_id=edition.pk)
         results = edition_results(edition=edition)
         payload = canonical_json(_payload_builder(kind)(results, published_at=moment))
-        inputs = canonical_json(edition_inputs(edition=edition))
+        inputs = inputs_freeze(edition=edition)
         if kind == PublicationKind.FINAL and edition.final_published_at is None:
             # From now on contacts are locked (award.models.Edition.is_final), in the same transaction.
             Edition.objects.filter(pk=edition.pk).update(final_published_at=moment)
@@ -70,8 +70,7 @@ def publication_create(
             published_at=moment,
             payload=payload,
             digest=digest_of(payload),
-            inputs=inputs,
-            inputs_digest=digest_of(inputs),
+            inputs_digest=inputs.digest,
             previous_link=before,
             data_version=state.scored_version,
             supersedes=supersedes,
@@ -89,6 +88,7 @@ def publication_create(
         # The dashboard's field and class averages, from the same rescored standings: they move only from one
         # publication to the next, never with one competitor's new contact (scoring.averages).
         PublishedAverages.objects.create(publication=publication, sums=field_sums(edition=edition).to_json())
+        PublishedInputs.objects.create(publication=publication, participants=inputs.participants, packed=inputs.packed)
         security_event_on_commit(  # when it commits: a publication_confirm that finds the results changed rolls it back
             "publication",
             user=user if publication.published_by else None,
@@ -255,12 +255,14 @@ def publications_verify(*, edition: Edition) -> EditionVerifyReport:
 def publication_verify(*, publication: Publication) -> VerifyReport:
     """scoring.md §6: recompute from the contacts as they stood (frozen with it) and compare digests."""
     build = interim_payload if publication.kind == PublicationKind.INTERIM else final_payload
-    frozen = results_from_inputs(json.loads(publication.inputs))
+    packed = PublishedInputs.objects.filter(publication_id=publication.pk).values_list("packed", flat=True).first()
+    inputs = inputs_unpack(packed) if packed is not None else ""  # none for a publication made before they were kept
+    frozen = results_from_inputs(json.loads(inputs)) if inputs else None
     current = reference_results(edition=publication.edition)
     return VerifyReport(
         publication,
         payload_intact=digest_of(publication.payload) == publication.digest,
-        inputs_intact=digest_of(publication.inputs) == publication.inputs_digest,
-        recomputed_digest=digest_of(canonical_json(build(frozen, published_at=publication.published_at))),
+        inputs_intact=digest_of(inputs) == publication.inputs_digest,
+        recomputed_digest=digest_of(canonical_json(build(frozen, published_at=publication.published_at))) if frozen else "",
         current_digest=digest_of(canonical_json(build(current, published_at=publication.published_at))),
     )

@@ -1,4 +1,4 @@
-"""The database's own refusal to change or remove a publication or its frozen averages (docs/architecture.md).
+"""The database's own refusal to change or remove a publication or what is frozen with it (docs/architecture.md).
 
 Installed by a migration, on PostgreSQL as on SQLite: an UPDATE or DELETE of a publication row fails whoever sends
 it, the ORM or someone with a database prompt. A forger who drops the triggers first is caught by the chain of
@@ -10,73 +10,58 @@ from __future__ import annotations
 from typing import Any
 
 TABLE = "publications_publication"
-
-SQLITE_INSTALL = [
-    f"CREATE TRIGGER publication_no_update BEFORE UPDATE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'publications are immutable: UPDATE refused'); END",
-    f"CREATE TRIGGER publication_no_delete BEFORE DELETE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'publications are immutable: DELETE refused'); END",
-]
-SQLITE_REMOVE = ["DROP TRIGGER IF EXISTS publication_no_update", "DROP TRIGGER IF EXISTS publication_no_delete"]
-
-POSTGRESQL_INSTALL = [
-    "CREATE OR REPLACE FUNCTION publication_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN RAISE EXCEPTION 'publications are immutable: % refused', TG_OP; END $$",
-    f"CREATE TRIGGER publication_immutable BEFORE UPDATE OR DELETE ON {TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION publication_refuse_change()",
-    f"CREATE TRIGGER publication_no_truncate BEFORE TRUNCATE ON {TABLE} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION publication_refuse_change()",
-]
-POSTGRESQL_REMOVE = [
-    f"DROP TRIGGER IF EXISTS publication_no_truncate ON {TABLE}",
-    f"DROP TRIGGER IF EXISTS publication_immutable ON {TABLE}",
-    "DROP FUNCTION IF EXISTS publication_refuse_change()",
-]
-
-
-# The averages frozen with each publication (PublishedAverages), refused the same way by a trigger of their own,
-# installed by a later migration than the publication's.
+# The averages frozen with each publication (PublishedAverages) and its inputs (PublishedInputs), refused the same way
+# by triggers of their own, installed by the migrations that made their tables.
 AVERAGES_TABLE = "publications_publishedaverages"
+INPUTS_TABLE = "publications_publishedinputs"
+# Every table of frozen rows: the publications first.
+FROZEN_TABLES = (TABLE, AVERAGES_TABLE, INPUTS_TABLE)
 
-AVERAGES_SQLITE_INSTALL = [
-    f"CREATE TRIGGER published_averages_no_update BEFORE UPDATE ON {AVERAGES_TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'published averages are immutable: UPDATE refused'); END",
-    f"CREATE TRIGGER published_averages_no_delete BEFORE DELETE ON {AVERAGES_TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'published averages are immutable: DELETE refused'); END",
-]
-AVERAGES_SQLITE_REMOVE = [
-    "DROP TRIGGER IF EXISTS published_averages_no_update",
-    "DROP TRIGGER IF EXISTS published_averages_no_delete",
-]
-
-AVERAGES_POSTGRESQL_INSTALL = [
-    "CREATE OR REPLACE FUNCTION published_averages_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN RAISE EXCEPTION 'published averages are immutable: % refused', TG_OP; END $$",
-    f"CREATE TRIGGER published_averages_immutable BEFORE UPDATE OR DELETE ON {AVERAGES_TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION published_averages_refuse_change()",
-    f"CREATE TRIGGER published_averages_no_truncate BEFORE TRUNCATE ON {AVERAGES_TABLE} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION published_averages_refuse_change()",
-]
-AVERAGES_POSTGRESQL_REMOVE = [
-    f"DROP TRIGGER IF EXISTS published_averages_no_truncate ON {AVERAGES_TABLE}",
-    f"DROP TRIGGER IF EXISTS published_averages_immutable ON {AVERAGES_TABLE}",
-    "DROP FUNCTION IF EXISTS published_averages_refuse_change()",
-]
-
-_STATEMENTS = {
-    (TABLE, "postgresql"): (POSTGRESQL_INSTALL, POSTGRESQL_REMOVE),
-    (TABLE, "sqlite"): (SQLITE_INSTALL, SQLITE_REMOVE),
-    (AVERAGES_TABLE, "postgresql"): (AVERAGES_POSTGRESQL_INSTALL, AVERAGES_POSTGRESQL_REMOVE),
-    (AVERAGES_TABLE, "sqlite"): (AVERAGES_SQLITE_INSTALL, AVERAGES_SQLITE_REMOVE),
+# table -> (the prefix of its triggers' and function's names, what their refusal calls the rows)
+_NAMES = {
+    TABLE: ("publication", "publications"),
+    AVERAGES_TABLE: ("published_averages", "published averages"),
+    INPUTS_TABLE: ("published_inputs", "published inputs"),
 }
+
+
+def _sqlite(table: str, *, install: bool) -> list[str]:
+    prefix, rows = _NAMES[table]
+    if not install:
+        return [f"DROP TRIGGER IF EXISTS {prefix}_no_update", f"DROP TRIGGER IF EXISTS {prefix}_no_delete"]
+    return [
+        f"CREATE TRIGGER {prefix}_no_{operation.lower()} BEFORE {operation} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{rows} are immutable: {operation} refused'); END"
+        for operation in ("UPDATE", "DELETE")
+    ]
+
+
+def _postgresql(table: str, *, install: bool) -> list[str]:
+    prefix, rows = _NAMES[table]
+    if not install:
+        return [
+            f"DROP TRIGGER IF EXISTS {prefix}_no_truncate ON {table}",
+            f"DROP TRIGGER IF EXISTS {prefix}_immutable ON {table}",
+            f"DROP FUNCTION IF EXISTS {prefix}_refuse_change()",
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {prefix}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{rows} are immutable: % refused', TG_OP; END $$",
+        f"CREATE TRIGGER {prefix}_immutable BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {prefix}_refuse_change()",
+        f"CREATE TRIGGER {prefix}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_refuse_change()",
+    ]
+
+
+_VENDORS = {"postgresql": _postgresql, "sqlite": _sqlite}
 
 
 def statements(vendor: str, *, install: bool, table: str = TABLE) -> list[str]:
     """The statements that install (or remove) the triggers of one table: the publications' unless told."""
-    if (table, vendor) not in _STATEMENTS:
+    if vendor not in _VENDORS or table not in _NAMES:
         raise NotImplementedError(f"no publication triggers for {vendor}")
-    installing, removing = _STATEMENTS[(table, vendor)]
-    return installing if install else removing
+    return _VENDORS[vendor](table, install=install)
 
 
 def triggers_install(schema_editor: Any, *, install: bool = True, table: str = TABLE) -> None:

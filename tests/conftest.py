@@ -449,10 +449,10 @@ def _flush_past_the_publication_triggers() -> None:
     them and puts them back; every test still runs with them (tests/publications/test_immutable_rows.py)."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from publications.triggers import AVERAGES_TABLE, TABLE, statements
+    from publications.triggers import FROZEN_TABLES, statements
 
     flush = BaseDatabaseOperations.execute_sql_flush
-    tables = (TABLE, AVERAGES_TABLE)  # the publications and the averages frozen with them
+    tables = FROZEN_TABLES  # the publications and what is frozen with them
 
     def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         vendor = self.connection.vendor

@@ -24,6 +24,7 @@ CONTACT_WRITTEN = [
     "edition_id",
     "ref",
     *(f"{name}_id" if name in ("participant", "judge") else name for name in TRACKED_FIELDS),
+    "answers_frozen",
     "updated_at",
 ]
 ANSWER_COLUMNS = ["contact_id", "question_id", "points", "max_points"]

@@ -96,9 +96,10 @@ def test_a_forger_who_relinks_the_forged_one_breaks_the_next(three: list[Publica
 def test_a_removed_publication_breaks_the_chain_at_the_next(three: list[Publication]) -> None:
     _first, second, final = three
     with connection.cursor() as cursor:
-        # Its frozen averages with it: they name the publication they were frozen with.
+        # Its frozen averages and inputs with it: they name the publication they were frozen with.
         removal = [
             "DELETE FROM publications_publishedaverages WHERE publication_id = %s",
+            "DELETE FROM publications_publishedinputs WHERE publication_id = %s",
             "DELETE FROM publications_publication WHERE id = %s",
         ]
         forge(cursor, removal, [second.pk])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from typing import Any
 
 import pytest
@@ -14,9 +15,10 @@ from audit.models import Source
 from award.models import Edition
 from channels_app.models import Contact
 from channels_app.services import contact_void
-from publications.models import ImmutableError, Publication
+from publications.inputs import inputs_unpack
+from publications.models import ImmutableError, Publication, PublishedInputs
 from publications.services import PublicationError, publication_create, publication_verify
-from publications.triggers import AVERAGES_TABLE, TABLE, statements
+from publications.triggers import FROZEN_TABLES, statements
 
 
 def test_publication_cannot_be_changed_or_deleted(mini: Edition) -> None:
@@ -107,10 +109,15 @@ def test_verify_recomputes_from_the_contacts_as_they_stood(mini: Edition, django
 
 def test_verify_catches_altered_frozen_contacts(mini: Edition) -> None:
     publication = publication_create(edition=mini, kind="final")
-    altered = publication.inputs.replace('["P500",', '["P500-x",', 1)
-    assert altered != publication.inputs
+    inputs = inputs_unpack(PublishedInputs.objects.get(publication=publication).packed)
+    altered = inputs.replace('["P500",', '["P500-x",', 1)
+    assert altered != inputs
     with connection.cursor() as cursor:
-        forge(cursor, "UPDATE publications_publication SET inputs = %s WHERE id = %s", [altered, publication.pk])
+        forge(
+            cursor,
+            "UPDATE publications_publishedinputs SET packed = %s WHERE publication_id = %s",
+            [zlib.compress(altered.encode()), publication.pk],
+        )
 
     report = publication_verify(publication=Publication.objects.get(pk=publication.pk))
 
@@ -243,11 +250,11 @@ def forge(cursor: Any, sql: str | list[str], params: list[Any]) -> None:
     of their frozen averages), change the rows, put the triggers back (inside the test's transaction, rolled back
     after it)."""
     vendor = connection.vendor
-    for table in (TABLE, AVERAGES_TABLE):
+    for table in FROZEN_TABLES:
         for statement in statements(vendor, install=False, table=table):
             cursor.execute(statement, None)
     for each in [sql] if isinstance(sql, str) else sql:
         cursor.execute(each, params)
-    for table in (TABLE, AVERAGES_TABLE):
+    for table in FROZEN_TABLES:
         for statement in statements(vendor, install=True, table=table):
             cursor.execute(statement, None)
