@@ -152,12 +152,12 @@ def _fill(
         cursor.executemany("INSERT INTO bench_judge VALUES (%s, %s)", list(enumerate(judges)))
         cursor.execute(
             f"INSERT INTO {contact} (edition_id, ref, participant_id, channel, judge_id, happened_at, answered, wait_seconds,"  # nosec B608
-            " handled_by, comment, status, voided, void_reason, score, unchosen, created_at, updated_at)"
+            " handled_by, comment, status, voided, void_reason, score, unchosen, answers_frozen, created_at, updated_at)"
             f" SELECT {edition_id}, 'B' || CAST(1000000000 + n AS TEXT), slot.participant_id, slot.channel, judge.judge_id,"
             f" {happened}, CASE WHEN {answered} THEN {true} ELSE {false} END, 5 + {_hash('n', 4)} % 600,"
             f" CASE WHEN NOT {answered} THEN '' WHEN slot.channel IN ('chat', 'messenger') AND {bot} % 10 < 3 THEN 'bot'"
             f" WHEN slot.channel IN ('chat', 'messenger') AND {bot} % 10 = 3 THEN 'bot_to_agent' ELSE 'agent' END,"
-            f" '', 'submitted', {false}, '', 0, '[]', {happened}, {happened}"
+            f" '', 'submitted', {false}, '', 0, '[]', '[]', {happened}, {happened}"
             f" FROM ({series}) AS numbers"
             f" JOIN bench_slot AS slot ON slot.k = n % {len(slots)}"
             f" JOIN bench_judge AS judge ON judge.k = ({_hash('n', 5)} % {len(judges)})"
