@@ -194,7 +194,12 @@ def test_an_import_sums_again_the_participants_it_changed(mini: Edition, django_
 
 def test_a_questions_worth_and_whether_it_counts(mini: Edition, django_capture_on_commit_callbacks: Any) -> None:
     greeting = Question.objects.get(edition=mini, channel="phone", key="greeting")
-    values: dict[str, Any] = {"text": greeting.text, "area": greeting.area, "position": greeting.position, "source": Source.COMMAND}
+    values: dict[str, Any] = {
+        "text": greeting.text,
+        "area": greeting.area,
+        "position": greeting.position,
+        "source": Source.COMMAND,
+    }
     with committed(django_capture_on_commit_callbacks):
         question_upsert(edition=mini, channel="phone", key="greeting", max_points=8, counts=True, **values)
         assert noted(mini) == {None}  # every participant's
