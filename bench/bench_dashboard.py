@@ -226,14 +226,34 @@ def _timed_rescore(edition_id: int, note: Any) -> float:
     return time.perf_counter() - started
 
 
+def _timed_refresh(edition_id: int, note: list[int] | None) -> float:
+    from django.db import transaction
+
+    from scoring.points import points_backlog_note, question_points_refresh
+
+    with transaction.atomic():
+        points_backlog_note(edition_id=edition_id, participant_ids=note)
+        started = time.perf_counter()
+        question_points_refresh(edition_id=edition_id)
+        return time.perf_counter() - started
+
+
 def rescoring(prepared: Prepared) -> dict[str, Any]:
-    """A full rescoring (force) with nothing, one participant's and every participant's points to sum again."""
+    """A full rescoring (force) with nothing, one participant's and every participant's points to sum again; and the
+    summing alone for one participant (what an edit leaves), ten (a burst of saves) and the whole edition."""
+    from award.models import Participant
+
+    edition_id = prepared.edition_id
+    ten = list(Participant.objects.filter(edition_id=edition_id).order_by("pk").values_list("pk", flat=True)[:10])
     runs = {
-        "rescore_without_points_ms": [_timed_rescore(prepared.edition_id, False) for _ in range(RESCORE)],
+        "rescore_without_points_ms": [_timed_rescore(edition_id, False) for _ in range(RESCORE)],
         "rescore_with_one_participants_points_ms": [
-            _timed_rescore(prepared.edition_id, [prepared.participant_id]) for _ in range(RESCORE)
+            _timed_rescore(edition_id, [prepared.participant_id]) for _ in range(RESCORE)
         ],
-        "rescore_with_every_participants_points_ms": [_timed_rescore(prepared.edition_id, None) for _ in range(RESCORE)],
+        "rescore_with_every_participants_points_ms": [_timed_rescore(edition_id, None) for _ in range(RESCORE)],
+        "points_refresh_one_participant_ms": [_timed_refresh(edition_id, [prepared.participant_id]) for _ in range(RESCORE)],
+        "points_refresh_ten_participants_ms": [_timed_refresh(edition_id, ten) for _ in range(RESCORE)],
+        "points_refresh_whole_edition_ms": [_timed_refresh(edition_id, None) for _ in range(RESCORE)],
     }
     return {name: round(statistics.median(times) * 1000, 1) for name, times in runs.items()}
 

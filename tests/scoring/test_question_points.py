@@ -260,6 +260,18 @@ def test_a_refresh_clears_only_the_notes_it_read(mini: Edition) -> None:
     assert not PointsBacklog.objects.filter(pk=first.pk).exists()
 
 
+def test_half_of_the_participants_or_more_are_summed_in_one_statement_for_the_edition(mini: Edition) -> None:
+    Answer.objects.filter(contact__ref="P004", question__key="solution").update(points=1)  # Sognenett's
+    others = list(Participant.objects.filter(edition=mini).exclude(name="Sognenett").values_list("pk", flat=True))
+    two = others[:2]
+    points_backlog_note(edition_id=mini.pk, participant_ids=two)
+    assert question_points_refresh(edition_id=mini.pk) == 2  # one at a time: Sognenett's change not seen
+    assert kept(mini) != rebuilt(mini)
+    points_backlog_note(edition_id=mini.pk, participant_ids=others[:3])  # 3 of 5
+    assert question_points_refresh(edition_id=mini.pk) is None  # the whole edition
+    assert kept(mini) == rebuilt(mini)
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(shape=edition_shape)
 def test_field_sums_and_own_points_equal_the_answer_scans_on_generated_editions(db: None, shape: tuple[int, list[Any]]) -> None:
