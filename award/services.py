@@ -108,7 +108,7 @@ def edition_upsert(
         edition.save(update_fields=list(values))
         history_record(subject=edition, action=Action.UPDATE, changes=changes, user=user, source=source)
         if "min_contacts_per_channel" in changes:
-            edition_data_changed(edition_id=edition.pk)
+            edition_data_changed(edition_id=edition.pk, participant_ids=())  # who qualifies moves; no one's points
         return edition, True
 
 
@@ -218,7 +218,7 @@ def participant_upsert(
             ParticipantChannel.objects.bulk_create(ParticipantChannel(participant=participant, channel=c) for c in wanted)
             changes = changes_between({}, {"name": name, "class": award_class.name, "channels": wanted})
             history_record(subject=participant, action=Action.CREATE, changes=changes, user=user, source=source)
-            edition_data_changed(edition_id=edition.pk)
+            edition_data_changed(edition_id=edition.pk, participant_ids=[participant.pk])
             return participant, "created"
         before = {"class": participant.award_class.name, "channels": participant.channels}
         changes = changes_between(before, {"class": award_class.name, "channels": wanted})
@@ -231,7 +231,7 @@ def participant_upsert(
             (ParticipantChannel(participant=participant, channel=c) for c in wanted if c not in before["channels"]),
         )
         history_record(subject=participant, action=Action.UPDATE, changes=changes, user=user, source=source)
-        edition_data_changed(edition_id=edition.pk)
+        edition_data_changed(edition_id=edition.pk, participant_ids=[participant.pk])
         return participant, "updated"
 
 
@@ -258,7 +258,7 @@ def participant_remove(*, participant: Participant, user: User | None = None, so
         history_record(subject=participant, action=Action.DELETE, user=user, source=source)
         edition_id = participant.edition_id
         participant.delete()
-        edition_data_changed(edition_id=edition_id)
+        edition_data_changed(edition_id=edition_id, participant_ids=())  # it had no contacts: no points to sum again
 
 
 def class_remove(*, award_class: AwardClass, user: User | None = None, source: Source) -> None:
@@ -269,23 +269,29 @@ def class_remove(*, award_class: AwardClass, user: User | None = None, source: S
         award_class.delete()
 
 
-# The editions a batch of writes has changed so far (edition_changes_batched), or None outside a batch.
-_batched: ContextVar[set[int] | None] = ContextVar("award_batched_edition_changes", default=None)
+# The editions a batch of writes has changed so far (edition_changes_batched), or None outside a batch: edition id ->
+# the participants whose contacts changed, None for all of the edition.
+_batched: ContextVar[dict[int, set[int] | None] | None] = ContextVar("award_batched_edition_changes", default=None)
 
 
-def edition_data_changed(*, edition_id: int) -> None:
+def edition_data_changed(*, edition_id: int, participant_ids: Iterable[int] | None = None) -> None:
     """Call inside the writing transaction of anything that can move a score: bump the data version, rescore after commit.
 
     The data version names what the standings must reflect (scoring.models.ScoringState);
     scoring listens to the signal and enqueues a rescoring when the transaction commits.
+    `participant_ids` names the participants whose contacts or answers the write changed, so that the rescoring sums
+    only theirs again (scoring.points); None, for a change it cannot tell, means all of the edition, and an empty list
+    none (a setting of the edition that moves standings and no participant's points).
     Inside edition_changes_batched the edition is only noted, and bumped once at the batch's end.
     """
+    changed = None if participant_ids is None else set(participant_ids)
     noted = _batched.get()
     if noted is not None:
-        noted.add(edition_id)
+        before = noted.get(edition_id, set())
+        noted[edition_id] = None if before is None or changed is None else before | changed
         return
     Edition.objects.filter(pk=edition_id).update(data_version=F("data_version") + 1)
-    data_changed_signal.send(sender=Edition, edition_id=edition_id)
+    data_changed_signal.send(sender=Edition, edition_id=edition_id, participant_ids=None if changed is None else sorted(changed))
 
 
 @contextmanager
@@ -298,11 +304,11 @@ def edition_changes_batched() -> Iterator[None]:
     if _batched.get() is not None:
         yield
         return
-    token = _batched.set(set())
+    token = _batched.set({})
     try:
         yield
-        noted = _batched.get() or set()
+        noted = _batched.get() or {}
     finally:
         _batched.reset(token)
-    for edition_id in sorted(noted):
-        edition_data_changed(edition_id=edition_id)
+    for edition_id, participant_ids in sorted(noted.items()):
+        edition_data_changed(edition_id=edition_id, participant_ids=participant_ids)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent inside the writing transaction by award.services.edition_data_changed, with `edition_id`:
-# scoring enqueues a rescoring of the edition for when the transaction commits.
+# Sent inside the writing transaction by award.services.edition_data_changed, with `edition_id` and `participant_ids`
+# (whose contacts changed, sorted; None for all of the edition): scoring notes whose points to sum again and
+# enqueues a rescoring of the edition for when the transaction commits.
 edition_data_changed = Signal()
 
 # Sent by the admin when an organiser creates an edition, with `edition` (never by an import: a bundle brings its own

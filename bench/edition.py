@@ -11,7 +11,9 @@ million answers at 1,000,000 contacts.
 Contacts and answers are made by INSERT ... SELECT over a number series, with a fixed integer hash for every choice
 (identical on PostgreSQL and SQLite, so both hold the same edition); each contact's score is then set from its
 answers by one UPDATE with scoring.md §1's half-up rounding, in integers. The frame goes through the ORM (a few
-hundred rows). Nothing here is scored or published: the caller does that through the real services.
+hundred rows). The points per question are summed as a rescoring keeps them (scoring.points, the whole edition), so
+the first rescoring costs what every later one does. Nothing here is scored or published: the caller does that
+through the real services.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def build(*, contacts: int, year: int = YEAR) -> Built:
 
     from award.models import AwardClass, Edition, Participant, ParticipantChannel
     from channels_app.models import Answer, Contact, Question
+    from scoring.points import points_backlog_note, question_points_refresh
 
     started = time.perf_counter()
     vendor = connection.vendor
@@ -100,6 +103,8 @@ def build(*, contacts: int, year: int = YEAR) -> Built:
             tables=(Contact._meta.db_table, Answer._meta.db_table, Question._meta.db_table),
         )
         Edition.objects.filter(pk=edition.pk).update(data_version=1)
+        points_backlog_note(edition_id=edition.pk, participant_ids=None)  # written behind the services: all of it
+        question_points_refresh(edition_id=edition.pk)
     if vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Contact._meta.db_table}; ANALYZE {Answer._meta.db_table}")

@@ -124,6 +124,8 @@ class Contact(models.Model):
             models.Index(fields=["edition", "-happened_at"], name="contact_edition_newest"),
             models.Index(fields=["channel", "-happened_at"], name="contact_channel_newest"),
             models.Index(fields=["status", "voided", "answered"], name="contact_state"),
+            # A participant's contacts oldest first, a page at a time (the company dashboard's list).
+            models.Index(fields=["participant", "happened_at", "id"], name="contact_participant_oldest"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action, Source
 from audit.services import changes_between, history_record, history_record_many
 from award.models import Edition
-from award.services import edition_data_changed
+from award.services import edition_changes_batched, edition_data_changed
 from channels_app.models import Answer, Contact, ContactStatus, Question
 from channels_app.rules import question_errors
 from channels_app.services import ContactInvalid
@@ -60,7 +60,11 @@ def question_upsert(
             question.answers.update(max_points=max_points)
         history_record(subject=question, action=Action.UPDATE, changes=changes, user=user, source=source)
         if {"max_points", "counts"} & set(changes):
-            contact_scores_refresh(edition=edition, channel=channel, user=user, source=source)
+            with edition_changes_batched():
+                contact_scores_refresh(edition=edition, channel=channel, user=user, source=source)
+                if question.answers.exists():
+                    # Every participant's points on it move (scoring.points), whether or not a contact's score does.
+                    edition_data_changed(edition_id=edition.pk)
         return question, "updated"
 
 

@@ -304,6 +304,7 @@ def contact_record(
         else:
             before = contact_snapshot(contact, contact_answers(contact=contact))
             was_counted = contact.counted
+        was_of = contact.participant_id  # a contact moved to another participant changes both participants' points
 
         contact_apply(contact, clean)
         after = contact_snapshot(contact, {question.key: value for question, value in clean.points})
@@ -328,7 +329,8 @@ def contact_record(
             note=reason.strip(),
         )
         if was_counted or contact.counted:
-            edition_data_changed(edition_id=edition.pk)
+            changed = {contact.participant_id} | ({was_of} if was_of is not None else set())
+            edition_data_changed(edition_id=edition.pk, participant_ids=changed)
         voiding_logged(contact=contact, year=edition.year, changes=changes, user=user, source=source)
         plan_link(contact=contact)  # done in the judge's work list at once; an unanswered call gets its second try
         return contact, "created" if created else "updated"
@@ -351,7 +353,7 @@ def contact_void(*, contact: Contact, reason: str, user: User | None = None, sou
         history_record(subject=contact, action=Action.UPDATE, changes=changes, user=user, source=source)
         voiding_logged(contact=contact, year=year, changes=changes, user=user, source=source)
         if was_counted:
-            edition_data_changed(edition_id=contact.edition_id)
+            edition_data_changed(edition_id=contact.edition_id, participant_ids=[contact.participant_id])
     return contact
 
 
@@ -371,7 +373,7 @@ def contact_restore(*, contact: Contact, reason: str, user: User | None = None, 
         history_record(subject=contact, action=Action.UPDATE, changes=changes, user=user, source=source, note=reason.strip())
         voiding_logged(contact=contact, year=year, changes=changes, user=user, source=source)
         if contact.counted:
-            edition_data_changed(edition_id=contact.edition_id)
+            edition_data_changed(edition_id=contact.edition_id, participant_ids=[contact.participant_id])
     return contact
 
 

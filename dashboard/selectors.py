@@ -6,7 +6,8 @@ none of them selects a judge: a company never learns who tested it (docs/archite
 Aggregates are GROUP BY queries, so the page costs the same number of queries
 however many contacts there are.
 
-The participant's own figures are live; the field's (averages, area shares and
+The participant's own figures are live: its standings and points per question as
+the rescoring that follows every change left them; the field's (averages, area shares and
 the counts behind them) are those frozen with the edition's latest publication
 (scoring.averages), so they move in published steps: averages that followed
 every new contact would give away a newcomer's score.
@@ -26,13 +27,14 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from award.models import Channel, Edition, Participant
-from channels_app.models import Answer, HandledBy, Question
-from dashboard.contacts import ContactLine, own_contacts, participant_contacts, participant_questions
+from channels_app.models import HandledBy, Question
+from dashboard.contacts import ContactLine, ContactsPage, contacts_page, own_contacts, participant_questions
 from publications.models import PublicationKind
 from publications.selectors import publication_document, publication_latest, published_averages_latest, published_entrants
 from scoring import rules
 from scoring.averages import FieldSums
 from scoring.models import ChannelStanding, OverallStanding
+from scoring.points import participant_question_points
 from scoring.rules import BOT_CHANNELS, HIDDEN_UNPUBLISHED, one_decimal
 
 
@@ -181,7 +183,7 @@ class Dashboard:
     participant: Participant
     edition: Edition
     channels: list[ChannelBlock]
-    contacts: list[ContactLine]
+    contacts_page: ContactsPage | None = None  # the page of the contact list asked for; None when not asked for
     overall: Decimal | None = None
     overall_contacts: int = 0
     qualified: bool = False
@@ -196,6 +198,11 @@ class Dashboard:
         return self.edition.min_contacts_per_channel
 
     @property
+    def contacts(self) -> list[ContactLine]:
+        """The contacts of the page shown."""
+        return self.contacts_page.lines if self.contacts_page is not None else []
+
+    @property
     def overall_display(self) -> Decimal | None:
         return one_decimal(self.overall)
 
@@ -203,15 +210,16 @@ class Dashboard:
         return next((block for block in self.channels if block.channel == code), None)
 
 
-def participant_dashboard(*, participant: Participant, with_contacts: bool = True) -> Dashboard:
-    """Everything the dashboard shows of one participant (from `member_participant`), in a fixed number of queries."""
+def participant_dashboard(*, participant: Participant, with_contacts: bool = True, page: int | str | None = None) -> Dashboard:
+    """Everything the dashboard shows of one participant (from `member_participant`), with that page of its contacts
+    (dashboard.contacts.contacts_page), in a fixed number of queries."""
     edition = participant.edition
     labels = dict(Channel.choices)
     blocks = {
         code: ChannelBlock(channel=code, label=str(labels[code]), minimum=edition.min_contacts_per_channel)
         for code in participant.channels
     }
-    dashboard = Dashboard(participant=participant, edition=edition, channels=list(blocks.values()), contacts=[])
+    dashboard = Dashboard(participant=participant, edition=edition, channels=list(blocks.values()))
     questions = participant_questions(participant=participant)
     _add_standings(dashboard, blocks)
     sums = _add_averages(dashboard, blocks)
@@ -220,7 +228,7 @@ def participant_dashboard(*, participant: Participant, with_contacts: bool = Tru
     _add_months(participant, blocks)
     _add_published_ranks(dashboard, blocks)
     if with_contacts:
-        dashboard.contacts = participant_contacts(participant=participant, questions=questions)
+        dashboard.contacts_page = contacts_page(participant=participant, number=page, questions=questions)
     return dashboard
 
 
@@ -267,17 +275,6 @@ def _average(units: int, participants: int, *, hidden: str) -> Average:
     return Average(one_decimal(rules.mean_of_units(units, participants)), participants)
 
 
-def _points_by_question(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]:
-    """question id -> (points given, points possible) over answers that are not N/A, in one GROUP BY."""
-    rows = (
-        answers.filter(points__isnull=False)
-        .values("question_id")
-        .annotate(given=Sum("points"), possible=Sum("max_points"))
-        .order_by()
-    )
-    return {row["question_id"]: (int(row["given"]), int(row["possible"])) for row in rows}
-
-
 def _add_areas(
     participant: Participant, blocks: dict[str, ChannelBlock], questions: list[Question], sums: FieldSums | None
 ) -> None:
@@ -288,7 +285,9 @@ def _add_areas(
     channel) and wherever fewer than three participants had points in the area:
     field minus own would be one competitor's points.
     """
-    own = _points_by_question(Answer.objects.filter(contact__in=own_contacts(participant)))
+    # As the last rescoring summed them, like the standings above; a question's answers come only from contacts of its
+    # channel, so the questions of the channels it offers are those of the contacts the page counts (own_contacts).
+    own = participant_question_points(participant_id=participant.pk)
     lines: dict[tuple[str, str], list[int]] = {}
     for question in questions:  # in questionnaire order, so areas come in the order the judges meet them
         if not question.counts or question.channel not in blocks:

@@ -8,9 +8,11 @@ URL never tells whether someone else's participant exists.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,11 +50,17 @@ def chart_for(block: ChannelBlock) -> str:
     )
 
 
+def _other_parameters(request: HttpRequest) -> str:
+    """The address's other parameters, kept by the page links (a page is the only one of the dashboard's own today)."""
+    return urlencode([(key, value) for key, values in request.GET.lists() if key != "page" for value in values])
+
+
 def _render_dashboard(
     request: HttpRequest, participant: Participant, *, template: str, memberships: list[Participant] | None = None
 ) -> HttpResponse:
-    dashboard = participant_dashboard(participant=participant)
+    dashboard = participant_dashboard(participant=participant, page=request.GET.get("page"))
     context = {
+        "query": _other_parameters(request),
         "dashboard": dashboard,
         "participant": participant,
         "edition": participant.edition,
@@ -104,7 +112,11 @@ def participant(request: HttpRequest, year: int, participant_id: int) -> HttpRes
 @never_cache
 @login_required
 def report(request: HttpRequest, year: int, participant_id: int) -> HttpResponse:
-    """The same numbers laid out for paper: every section open, no navigation."""
+    """The same numbers laid out for paper: every section open, no navigation.
+
+    Its contact list is paged like the dashboard's, each page saying which it is ("Page 2 of 103"): one printable
+    page holds what a printer and a reader can take, and every contact with every answer is the CSV export's.
+    """
     return _render_dashboard(request, _participant_or_404(request, year, participant_id), template="dashboard/report.html")
 
 
@@ -123,25 +135,21 @@ def chart(request: HttpRequest, year: int, participant_id: int, channel: str) ->
 CSV_COLUMNS = ["reference", "date", "channel", "answered", "wait_seconds", "handled_by", "score", "comment"]
 
 
-@login_required
-def contacts_csv(request: HttpRequest, year: int, participant_id: int) -> HttpResponse:
-    """Every counted contact with all its answers: fixed English column names and codes, scores with a point.
+class _Echo:
+    """A file whose write() returns the line: csv.writer then gives each row to the response as it is made."""
 
-    Columns `<channel>.<key>` hold the points (empty for N/A or another channel),
-    `<channel>.<key>.max` the question's maximum. Never a judge.
-    """
-    found = _participant_or_404(request, year, participant_id)
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(found: Participant) -> Iterator[str]:
     questions = participant_questions(participant=found)
-    filename = f"contacts-{year}-{found.pk}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read Norwegian letters right
-    writer = csv.writer(response)
+    writer = csv.writer(_Echo())
     answer_columns = [f"{q.channel}.{q.key}" for q in questions]
     header = [*CSV_COLUMNS, *(column for key in answer_columns for column in (key, f"{key}.max"))]
-    writer.writerow([csv_cell(cell) for cell in header])
-    for line in participant_contacts(participant=found):
+    # A byte-order mark first, so that spreadsheet programs read Norwegian letters right.
+    yield "\ufeff" + writer.writerow([csv_cell(cell) for cell in header])
+    for line in participant_contacts(participant=found, questions=questions):
         contact = line.contact
         points = {(answer.question.channel, answer.question.key): answer.points for answer in line.answers}
         row = [
@@ -158,5 +166,19 @@ def contacts_csv(request: HttpRequest, year: int, participant_id: int) -> HttpRe
             value = points.get((question.channel, question.key))
             mine = question.channel == contact.channel and contact.answered
             row += ["" if value is None else value, question.max_points if mine else ""]
-        writer.writerow([csv_cell(cell) for cell in row])  # a comment, a reference, a key: anything typed by someone
+        yield writer.writerow([csv_cell(cell) for cell in row])  # a comment, a reference, a key: anything typed by someone
+
+
+@login_required
+def contacts_csv(request: HttpRequest, year: int, participant_id: int) -> StreamingHttpResponse:
+    """Every counted contact with all its answers: fixed English column names and codes, scores with a point.
+
+    Columns `<channel>.<key>` hold the points (empty for N/A or another channel),
+    `<channel>.<key>.max` the question's maximum. Never a judge. Streamed as it is read, a chunk of contacts at a
+    time (dashboard.contacts.participant_contacts), so a large participant's file never sits in memory.
+    """
+    found = _participant_or_404(request, year, participant_id)
+    response = StreamingHttpResponse(_csv_lines(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contacts-{year}-{found.pk}.csv"'
+    response["Cache-Control"] = "private, no-store"
     return response

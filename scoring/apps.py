@@ -10,6 +10,7 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from award.signals import edition_data_changed
-        from scoring.receivers import rescore_when_committed
+        from scoring.receivers import note_points_when_changed, rescore_when_committed
 
+        edition_data_changed.connect(note_points_when_changed, dispatch_uid="scoring.note_points_when_changed")
         edition_data_changed.connect(rescore_when_committed, dispatch_uid="scoring.rescore_when_committed")

@@ -17,8 +17,7 @@ from django.db.models import BigIntegerField, Count, Sum
 from django.db.models.functions import Cast
 
 from award.models import Edition
-from channels_app.models import Answer, Contact
-from scoring.models import ChannelStanding
+from scoring.models import ChannelStanding, QuestionPoints
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,12 @@ class FieldSums:
 
 
 def field_sums(*, edition: Edition) -> FieldSums:
-    """The edition's sums as its standings and counted contacts are now, in two GROUP BY queries.
+    """The edition's sums as its last rescoring left them (its standings and points per question), in two GROUP BY queries.
 
     scoring.md §5: the field average is over every participant with a counted contact in the channel. An area's
     share is the field's points over the points possible, on scored questions (counts) answered (not N/A); a
-    participant whose contacts went unanswered has a channel score but no points, hence its own count.
+    participant whose contacts went unanswered has a channel score but no points, hence its own count: a participant
+    has a row of QuestionPoints only for a question some counted contact of its answered (scoring.points).
     """
     totals = (
         ChannelStanding.objects.filter(edition_id=edition.pk, contacts__gt=0)
@@ -71,11 +71,9 @@ def field_sums(*, edition: Edition) -> FieldSums:
         .order_by()
     )
     points = (
-        Answer.objects.filter(
-            contact__in=Contact.objects.counted().filter(edition_id=edition.pk), points__isnull=False, question__counts=True
-        )
+        QuestionPoints.objects.filter(edition_id=edition.pk, question__counts=True)
         .values("question__channel", "question__area")
-        .annotate(given=Sum("points"), possible=Sum("max_points"), participants=Count("contact__participant_id", distinct=True))
+        .annotate(given=Sum("given"), possible=Sum("possible"), participants=Count("participant_id", distinct=True))
         .order_by()
     )
     return FieldSums(

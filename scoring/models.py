@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.fields import ScoreField
 from award.models import Channel, Edition, Participant
+from channels_app.models import Question
 
 
 class ChannelStanding(models.Model):
@@ -71,3 +72,45 @@ class ScoringState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition.year}: version {self.scored_version}"
+
+
+class QuestionPoints(models.Model):
+    """scoring.md §1's points of one participant on one scored question, summed over its counted contacts.
+
+    Derived data, kept current by the rescoring (scoring.points): the answers that are not N/A on questions that
+    count, of contacts that are submitted and not voided. The field's share of each performance area
+    (scoring.averages.field_sums) and the dashboard's own are read from here, never from the answers.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="question_points")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    given = models.BigIntegerField(_("points given"))
+    possible = models.BigIntegerField(_("points possible"))
+    answers = models.PositiveIntegerField(_("contacts that answered it"))
+
+    class Meta:
+        verbose_name = _("points per question")
+        verbose_name_plural = _("points per question")
+        constraints = [models.UniqueConstraint(fields=["participant", "question"], name="question_points_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}/{self.question_id}: {self.given} of {self.possible}"
+
+
+class PointsBacklog(models.Model):
+    """A participant whose QuestionPoints wait for the edition's next rescoring; no participant: the whole edition's.
+
+    Written in the same transaction as the change it notes (award.services.edition_data_changed), one row a change,
+    so a rescoring that clears the rows it read never clears one whose change it did not see.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("points waiting for a rescoring")
+        verbose_name_plural = _("points waiting for a rescoring")
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.participant_id or 'all'}"

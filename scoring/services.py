@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from award.models import Edition
 from scoring.models import ScoringState
+from scoring.points import question_points_refresh
 from scoring.standings import standings_write
 
 
@@ -44,6 +45,7 @@ def edition_rescore(*, edition_id: int, force: bool = False) -> ScoringState:
         if not force and state.scored_version >= edition.data_version:
             return state
         standings_write(edition_id=edition.pk, min_contacts=edition.min_contacts_per_channel)
+        question_points_refresh(edition_id=edition.pk)  # the changed participants' points per question, summed again
         state.scored_version = edition.data_version
         state.rescored_at = timezone.now()
         state.runs += 1

@@ -114,6 +114,7 @@ class _Import:
     first_line: dict[str, int] = field(default_factory=dict)  # ref -> the line it first appears on
     question_cells: list[tuple[str, str, str]] = field(default_factory=list)  # the header's `<channel>.<key>` columns, split
     counted_change: bool = False
+    changed_participants: set[int] = field(default_factory=set)  # of the contacts that count, or counted, and changed
 
     def bad(self, found: list[Problem]) -> None:
         room = MAX_PROBLEMS - len(self.problems)
@@ -176,7 +177,7 @@ def contacts_import(
             omitted = state.omitted + max(len(listed) - MAX_PROBLEMS, 0)
             raise BundleError({name: listed[:MAX_PROBLEMS]}, omitted={name: omitted} if omitted else None)
         if state.counted_change and not dry_run:
-            edition_data_changed(edition_id=edition.pk)
+            edition_data_changed(edition_id=edition.pk, participant_ids=state.changed_participants)
         if state.summary.changed and not dry_run:
             plan_link_all(edition=edition)  # the imported contacts done in the plan, as a judge's are when saved
     return state.summary
@@ -239,6 +240,7 @@ def _import_batch(state: _Import, batch: list[Row]) -> None:
         else:
             contact = Contact(edition=state.edition, ref=row.ref)
             was_counted = False
+        was_of = contact.participant_id  # a contact moved to another participant changes both participants' points
         contact_apply(contact, row.clean)
         after = contact_snapshot(contact, {question.key: points for question, points in row.clean.points})
         after["judge"] = row.username  # a judge without an account yet has no id for contact_snapshot to follow
@@ -251,7 +253,9 @@ def _import_batch(state: _Import, batch: list[Row]) -> None:
         except ContactInvalid as invalid:
             state.bad(list(problems_of(invalid.errors, line=row.line)))
             continue
-        state.counted_change |= was_counted or contact.counted
+        if was_counted or contact.counted:
+            state.counted_change = True
+            state.changed_participants |= {contact.participant_id} | ({was_of} if was_of is not None else set())
         if before:
             summary.add("contacts", "updated")
             if len(summary.changed_contacts) < SAMPLE:
