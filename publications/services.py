@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from award.models import Edition
 from channels_app.models import Contact, ContactStatus
 from publications.cache import publications_version_changed
 from publications.chain import first_broken, link_of
-from publications.inputs import inputs_freeze, inputs_unpack, reference_results, results_from_inputs
+from publications.inputs import FrozenInputs, inputs_freeze, inputs_unpack, reference_results, results_from_inputs
 from publications.models import Publication, PublicationKind, PublishedAverages, PublishedInputs
 from publications.payload import canonical_json, digest_of, final_payload, interim_payload
 from publications.selectors import publication_latest
@@ -90,7 +90,7 @@ def publication_create(
         # The dashboard's field and class averages, from the same rescored standings: they move only from one
         # publication to the next, never with one competitor's new contact (scoring.averages).
         PublishedAverages.objects.create(publication=publication, sums=field_sums(edition=edition).to_json())
-        PublishedInputs.objects.create(publication=publication, participants=inputs.participants, packed=inputs.packed)
+        _inputs_keep(publication=publication, inputs=inputs)
         security_event_on_commit(  # when it commits: a publication_confirm that finds the results changed rolls it back
             "publication",
             user=user if publication.published_by else None,
@@ -100,6 +100,23 @@ def publication_create(
             supersedes=supersedes.digest if supersedes is not None else None,
         )
         return publication
+
+
+def _inputs_keep(*, publication: Publication, inputs: FrozenInputs) -> None:
+    """The frozen inputs stored with the publication. On PostgreSQL their tens of megabytes go as a binary parameter:
+    Django's cursors bind on the client, which would write them out as a hex literal of twice the size, and copy it."""
+    if connection.vendor != "postgresql":
+        PublishedInputs.objects.create(publication=publication, participants=inputs.participants, packed=inputs.packed)
+        return
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    table = PublishedInputs._meta.db_table
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (publication_id, participants, packed) VALUES (%s, %s, %s)",  # nosec B608
+            [publication.pk, Jsonb(inputs.participants), inputs.packed],
+        )  # our own table name; the values are bound parameters
 
 
 def _payload_builder(kind: str) -> Callable[..., dict[str, Any]]:

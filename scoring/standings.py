@@ -147,11 +147,14 @@ def standings_write(*, edition_id: int, min_contacts: int) -> None:
     }
     if connection.vendor == "postgresql":
         # Prepared on the server, once per connection: planning these statements cost PostgreSQL more than running
-        # them at the real award's size. Django's cursors bind on the client, so psycopg's own connection does this
-        # (the same connection, in the same transaction).
+        # them at the real award's size. Django's cursors bind on the client, which never prepares, so a cursor of
+        # psycopg's own that binds on the server runs them (the same connection, in the same transaction).
+        import psycopg
+
         connection.ensure_connection()
-        for statement in _sql():
-            connection.connection.execute(statement, parameters, prepare=True)
+        with psycopg.Cursor(connection.connection) as cursor:
+            for statement in _sql():
+                cursor.execute(statement, parameters, prepare=True)
         return
     with connection.cursor() as cursor:
         for statement in _sql():
