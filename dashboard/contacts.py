@@ -22,7 +22,6 @@ from channels_app.rules import wait_text
 from channels_app.selectors import AnswerLine
 from scoring.rules import one_decimal
 
-
 CHUNK = 500  # contacts whose answers are read in one query (the CSV export reads the contacts so many at a time too)
 
 
