@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_import import DEFAULT_POSTGRES, RESULTS, machine, results_write
-from bench.bench_scoring import _ensure_database, database_url
+from bench.bench_scoring import _ensure_database, child_json, database_url
 from bench.import_child import ROOT
 
 DEFAULT_SIZES = "4900,1000000"
@@ -77,21 +77,7 @@ def measure(size: int, saves: int, server: str) -> dict[str, Any]:
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": "testserver",
         }
-        run = subprocess.run(  # nosec B603 # our own interpreter and module, fixed arguments
-            [sys.executable, "-m", "bench.bench_freshness", "--child", str(size), "--saves", str(saves)],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=3600,
-        )
-        if run.returncode != 0:
-            raise SystemExit(f"the freshness child at {size:,} failed:\n{run.stdout}\n{run.stderr}")
-        import json
-
-        result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
-        return result
+        return child_json("bench.bench_freshness", ["--child", str(size), "--saves", str(saves)], environment)
     finally:
         _stop(redis)
 

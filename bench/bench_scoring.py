@@ -79,8 +79,13 @@ def _child(url: str, mode: str, size: int) -> dict[str, Any]:
     }
     environment.pop("REDIS_URL", None)  # the local-memory cache and eager tasks: the measurement is the database's
     environment.pop("CELERY_BROKER_URL", None)
+    return child_json("bench.bench_scoring", ["--child", mode, "--contacts", str(size)], environment)
+
+
+def child_json(module: str, arguments: list[str], environment: dict[str, str]) -> dict[str, Any]:
+    """Run a bench module's child in a process of its own; what it printed last, as JSON."""
     run = subprocess.run(  # nosec B603 # our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "bench.bench_scoring", "--child", mode, "--contacts", str(size)],
+        [sys.executable, "-m", module, *arguments],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -89,7 +94,7 @@ def _child(url: str, mode: str, size: int) -> dict[str, Any]:
         timeout=3600,
     )
     if run.returncode != 0:
-        raise SystemExit(f"the {mode} child at {size:,} failed:\n{run.stdout}\n{run.stderr}")
+        raise SystemExit(f"{module} {' '.join(arguments)} failed:\n{run.stdout}\n{run.stderr}")
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result
 
