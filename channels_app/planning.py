@@ -276,20 +276,24 @@ class _Planner:
 
     def _second_tries(self) -> None:
         tried_again = {(e.participant_id, e.channel, e.planned_at.date()) for e in self.entries if e.attempt == 2}
+        # When each unanswered contact happened, in one query (not one per entry: the plan holds the write lock).
+        unanswered = dict(
+            Contact.objects.filter(edition=self.edition, answered=False, channel__in=SECOND_TRY_CHANNELS).values_list(
+                "pk", "happened_at"
+            )
+        )
         first_unanswered = [
-            (entry, entry.contact)
+            (entry, unanswered[entry.contact_id])
             for entry in self.entries
-            if entry.attempt == 1
-            and entry.channel in SECOND_TRY_CHANNELS
-            and entry.contact is not None
-            and not entry.contact.answered
+            if entry.attempt == 1 and entry.channel in SECOND_TRY_CHANNELS and entry.contact_id in unanswered
         ]
-        for entry, contact in first_unanswered:
-            day = self._second_try_day(timezone.localtime(contact.happened_at).date())
+        participants = Participant.objects.in_bulk({entry.participant_id for entry, _happened in first_unanswered})
+        for entry, happened_at in first_unanswered:
+            day = self._second_try_day(timezone.localtime(happened_at).date())
             if day is None or (entry.participant_id, entry.channel, day) in tried_again:
                 continue
             moment = timezone.make_aware(datetime.combine(day, timezone.localtime(entry.planned_at).time()))
-            self._create(entry.participant, entry.channel, moment, attempt=2)
+            self._create(participants[entry.participant_id], entry.channel, moment, attempt=2)
             tried_again.add((entry.participant_id, entry.channel, day))
             self.summary.second_tries += 1
 
