@@ -19,6 +19,8 @@ numeric, hence the casts back to BIGINT before dividing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 
 from award.models import Participant, ParticipantChannel
@@ -166,14 +168,19 @@ def standings_write(*, edition_id: int, min_contacts: int) -> None:
         # Prepared on the server, once per connection: planning these statements cost PostgreSQL more than running
         # them at the real award's size. Django's cursors bind on the client, which never prepares, so a cursor of
         # psycopg's own that binds on the server runs them (the same connection, in the same transaction).
-        # PostgreSQL runs no part of a writing statement in parallel: the tally is a SELECT of its own, read by
-        # parallel workers as the bare GROUP BY is (half the time at a million contacts), and its few hundred rows
-        # go back into the writing statement as arrays. The tally is planned each time (a fraction of a millisecond):
-        # a generic plan builds its IN list for every contact, 25 % slower at a million.
         import psycopg
 
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
+            if not parallel_scan_possible(cursor):
+                for statement in _sql(tally=_tally_sql()):
+                    cursor.execute(statement, parameters, prepare=True)
+                return
+            # PostgreSQL runs no part of a writing statement on parallel workers: the tally is a SELECT of its own,
+            # read in parallel as the bare GROUP BY is (half the time at a million contacts), and its few hundred
+            # rows go back into the writing statements as arrays (which costs some milliseconds: only where the
+            # contacts are read in parallel). It is planned each time (a fraction of a millisecond): a generic plan
+            # builds its IN list for every contact, 25 % slower at a million.
             cursor.execute(_tally_sql(), parameters, prepare=False)
             columns = list(zip(*cursor.fetchall(), strict=True)) or [() for _column in _TALLY_COLUMNS]
             given = {f"given_{name}": list(column) for name, column in zip(_TALLY_COLUMNS, columns, strict=True)}
@@ -183,3 +190,14 @@ def standings_write(*, edition_id: int, min_contacts: int) -> None:
     with connection.cursor() as cursor:
         for statement in _sql(tally=_tally_sql()):
             cursor.execute(statement, parameters)
+
+
+def parallel_scan_possible(cursor: Any) -> bool:
+    """Whether PostgreSQL may read the contacts by parallel workers: PostgreSQL's own rule for a sequential scan (a
+    table of at least min_parallel_table_scan_size, workers allowed)."""
+    cursor.execute(
+        "SELECT current_setting('max_parallel_workers_per_gather')::int > 0"
+        " AND pg_relation_size(%s) >= pg_size_bytes(current_setting('min_parallel_table_scan_size'))",
+        [Contact._meta.db_table],
+    )
+    return bool(cursor.fetchone()[0])
