@@ -162,8 +162,9 @@ def contact_edited(*, edition_id: int, participant_id: int, turn: int) -> float:
     the seconds of the whole save, its rescoring at commit included (no broker: the task runs there)."""
     from audit.models import Source
     from award.models import Edition
+    from bench.edition import answers_changed
     from channels_app.models import Contact, Question
-    from channels_app.services import ContactInput, contact_answers, contact_record
+    from channels_app.services import contact_answers, contact_record
 
     edition = Edition.objects.get(pk=edition_id)
     contact = (
@@ -180,17 +181,7 @@ def contact_edited(*, edition_id: int, participant_id: int, turn: int) -> float:
     }
     key = sorted(key for key, points in answers.items() if points is not None)[0]
     answers[key] = 0 if answers[key] else 1
-    data = ContactInput(
-        participant=contact.participant,
-        channel=contact.channel,
-        judge=contact.judge,
-        happened_at=contact.happened_at,
-        answered=True,
-        wait_seconds=contact.wait_seconds,
-        handled_by=contact.handled_by,
-        comment=contact.comment,
-        answers=answers,
-    )
+    data = answers_changed(contact, answers)
     started = time.perf_counter()
     contact_record(edition=edition, data=data, ref=contact.ref, source=Source.COMMAND, reason="bench: a correction")
     return time.perf_counter() - started

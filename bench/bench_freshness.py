@@ -92,8 +92,9 @@ def child(size: int, saves: int) -> dict[str, Any]:
 
     from audit.models import Source
     from award.models import Edition
+    from bench.edition import answers_changed
     from channels_app.models import Answer, Contact
-    from channels_app.services import ContactInput, contact_record
+    from channels_app.services import contact_record
     from scoring.models import ScoringState
     from scoring.services import edition_rescore
 
@@ -124,16 +125,7 @@ def child(size: int, saves: int) -> dict[str, Any]:
             answers: dict[str, int | None] = {
                 key: (maximum if (n + position) % 2 else 0) for position, (key, maximum) in enumerate(keys)
             }
-            data = ContactInput(
-                participant=contact.participant,
-                channel=contact.channel,
-                judge=contact.judge,
-                happened_at=contact.happened_at,
-                answered=True,
-                wait_seconds=contact.wait_seconds,
-                handled_by=contact.handled_by,
-                answers=answers,
-            )
+            data = answers_changed(contact, answers)
             with transaction.atomic():
                 contact_record(edition=edition, data=data, ref=contact.ref, source=Source.COMMAND)
                 started = time.perf_counter()  # the commit and the rescoring it enqueues, both counted
