@@ -55,11 +55,8 @@ _OVERALL_COLUMNS = ("contacts", "overall", "qualified", "class_rank", "edition_r
 # The tally's columns, and the tally given back as arrays of them (on PostgreSQL: see standings_write).
 _TALLY_COLUMNS = ("participant_id", "channel", "contacts", "units", "answered_contacts", "answered_units", "bot_contacts")
 _TALLY_TYPES = ("bigint", "text", "bigint", "bigint", "bigint", "bigint", "bigint")
-_GIVEN_TALLY = (
-    "SELECT * FROM unnest("
-    + ", ".join(f"%(given_{column})s::{kind}[]" for column, kind in zip(_TALLY_COLUMNS, _TALLY_TYPES, strict=True))
-    + f") AS given({', '.join(_TALLY_COLUMNS)})"
-)
+_GIVEN_ARRAYS = ", ".join(f"%(given_{column})s::{kind}[]" for column, kind in zip(_TALLY_COLUMNS, _TALLY_TYPES, strict=True))
+_GIVEN_TALLY = f"SELECT * FROM unnest({_GIVEN_ARRAYS}) AS given({', '.join(_TALLY_COLUMNS)})"  # nosec B608  # our names
 
 
 def _tally_sql() -> str:
