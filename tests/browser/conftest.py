@@ -85,7 +85,17 @@ def screenshot(page: Page, name: str) -> Path:
     """Save a full-page PNG under test-artifacts/screenshots/ and print where."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / (re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") + ".png")
-    page.screenshot(path=str(path), full_page=True)
+    from playwright.sync_api import Error
+
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Error as error:
+        # Chromium now and then refuses a full-page capture while it composites ("Unable to capture screenshot",
+        # puppeteer/puppeteer#5341): the picture is for people to look at, so it is taken once more, a moment later.
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
 
