@@ -22,7 +22,11 @@ import argparse
 import time
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from channels_app.models import Contact
+    from channels_app.services import ContactInput
 
 PARTICIPANTS, CLASSES, QUESTIONS = 196, 10, 24
 PLAN = {"phone": 9, "email": 7, "chat": 5, "messenger": 4}
@@ -205,23 +209,7 @@ def _fill(
         cursor.execute("DROP TABLE bench_judge")
 
 
-def main() -> None:
-    from bench.__main__ import setup
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contacts", type=int, default=SLOTS)
-    parser.add_argument("--year", type=int, default=YEAR)
-    arguments = parser.parse_args()
-    setup()
-    built = build(contacts=arguments.contacts, year=arguments.year)
-    print(f"edition {arguments.year}: {built.contacts:,} contacts, {built.answers:,} answers in {built.seconds:.1f} s")
-
-
-if __name__ == "__main__":
-    main()
-
-
-def answers_changed(contact: Any, answers: dict[str, int | None]) -> Any:
+def answers_changed(contact: Contact, answers: dict[str, int | None]) -> ContactInput:
     """What a judge's correction of an answered contact gives the service (channels_app.services.contact_record):
     the contact as it is, with these answers."""
     from channels_app.services import ContactInput
@@ -237,3 +225,19 @@ def answers_changed(contact: Any, answers: dict[str, int | None]) -> Any:
         comment=contact.comment,
         answers=answers,
     )
+
+
+def main() -> None:
+    from bench.__main__ import setup
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=SLOTS)
+    parser.add_argument("--year", type=int, default=YEAR)
+    arguments = parser.parse_args()
+    setup()
+    built = build(contacts=arguments.contacts, year=arguments.year)
+    print(f"edition {arguments.year}: {built.contacts:,} contacts, {built.answers:,} answers in {built.seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
